@@ -1,0 +1,119 @@
+"""Which files of a source tree are Python modules, and what each is called.
+
+A module's dotted name is its path below the import root: the loaded folder,
+its parent when the folder is itself a package, or `src/` in a src layout.
+Folders without `__init__.py` are treated as namespace packages, so every
+file gets a name without ever consulting sys.path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "__pycache__",
+    "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    "site-packages", ".eggs", ".kg",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path          # absolute
+    rel: str            # relative to the loaded path, with forward slashes
+    module: str         # dotted module name
+    is_package: bool    # an __init__.py
+    is_test: bool
+
+
+def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
+    """All Python source files below root, sorted by relative path."""
+    root = root.resolve()
+    if root.is_file():
+        if root.suffix != ".py":
+            raise InputError(f"{root}: not a Python file or folder")
+        return [_source_file(root, root.parent, root.parent)]
+    if not root.is_dir():
+        raise InputError(f"{root}: no such file or folder")
+    import_root = root.parent if (root / "__init__.py").is_file() else root
+    files = []
+    for path in _walk(root, exclude):
+        base = _import_base(path, root, import_root)
+        files.append(_source_file(path, root, base))
+    files.sort(key=lambda f: f.rel)
+    return _unique_names(files)
+
+
+def _walk(root: Path, exclude: tuple[str, ...]):
+    seen_dirs = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in SKIP_DIRS and not d.startswith(".")
+                             and not d.endswith(".egg-info"))
+        for name in sorted(filenames):
+            if not name.endswith(".py"):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if any(_matches(rel, pattern) for pattern in exclude):
+                continue
+            if path.is_symlink() and not _inside(path, root):
+                continue
+            yield path
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    from fnmatch import fnmatch
+    return fnmatch(rel, pattern) or rel.startswith(pattern.rstrip("/") + "/")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _import_base(path: Path, root: Path, import_root: Path) -> Path:
+    src = root / "src"
+    if import_root == root and src.is_dir() and src in path.parents:
+        return src
+    return import_root
+
+
+def _source_file(path: Path, root: Path, base: Path) -> SourceFile:
+    rel = path.relative_to(root).as_posix()
+    parts = list(path.relative_to(base).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1] or [base.name]
+    module = ".".join(parts)
+    return SourceFile(path=path, rel=rel, module=module, is_package=is_package,
+                      is_test=_is_test(rel))
+
+
+def _is_test(rel: str) -> bool:
+    parts = rel.split("/")
+    name = parts[-1]
+    return (any(p in ("tests", "test", "testing") for p in parts[:-1])
+            or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
+
+
+def _unique_names(files: list[SourceFile]) -> list[SourceFile]:
+    """Two files with one module name (a.py beside a/__init__.py): the package wins, as in Python."""
+    by_name: dict[str, SourceFile] = {}
+    for f in files:
+        kept = by_name.get(f.module)
+        if kept is None or (f.is_package and not kept.is_package):
+            by_name[f.module] = f
+    return sorted(by_name.values(), key=lambda f: f.rel)

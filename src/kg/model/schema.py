@@ -1,0 +1,106 @@
+"""The graph vocabulary (schema v1) as data.
+
+Both stores generate their schema from these tables, the docs describe them,
+and the loader's tests check every fact against them, so the vocabulary lives
+in exactly one place. Types are the embedded store's names; the Neo4j store
+maps them.
+"""
+
+SCHEMA_VERSION = 1
+
+STRING = "STRING"
+INT = "INT64"
+BOOL = "BOOLEAN"
+FLOAT = "DOUBLE"
+STRINGS = "STRING[]"
+
+# Properties every node carries. `id` is unique across repositories.
+COMMON = {"id": STRING, "repo": STRING, "file": STRING, "line": INT, "end_line": INT}
+
+NODES: dict[str, dict[str, str]] = {
+    "Module": {
+        "name": STRING, "path": STRING, "loc": INT, "sloc": INT, "is_package": BOOL,
+        "is_test": BOOL, "parse_error": STRING,
+    },
+    "Class": {
+        "name": STRING, "qualname": STRING, "module": STRING, "kind": STRING,
+        "decorators": STRINGS, "bases": STRINGS, "is_abstract": BOOL, "loc": INT, "sloc": INT,
+    },
+    "Function": {
+        "name": STRING, "qualname": STRING, "module": STRING, "is_method": BOOL,
+        "is_async": BOOL, "is_property": BOOL, "is_classmethod": BOOL, "is_staticmethod": BOOL,
+        "is_abstract": BOOL, "decorators": STRINGS, "params": STRINGS, "loc": INT, "sloc": INT,
+        "statements": INT, "complexity": INT, "fingerprint": STRING,
+    },
+    "Field": {
+        "name": STRING, "qualname": STRING, "owner": STRING, "annotation": STRING,
+        "has_default": BOOL, "default": STRING, "origin": STRING, "order": INT,
+        "is_classvar": BOOL,
+    },
+    "Variable": {
+        "name": STRING, "qualname": STRING, "module": STRING, "value": STRING,
+        "is_constant": BOOL,
+    },
+    "CallSite": {
+        "callee_text": STRING, "caller": STRING, "col": INT, "args": INT, "keywords": STRINGS,
+        "star_args": BOOL, "star_kwargs": BOOL, "resolved": STRING, "confidence": FLOAT,
+    },
+    "Assignment": {
+        "target_text": STRING, "kind": STRING, "value_text": STRING, "col": INT,
+    },
+    "EntryPoint": {
+        "name": STRING, "kind": STRING, "target": STRING, "source": STRING,
+    },
+    "External": {
+        "name": STRING, "qualname": STRING, "io": STRING,
+    },
+    "Load": {
+        "schema_version": INT, "kg_version": STRING, "source": STRING, "commit": STRING,
+        "started": STRING, "finished": STRING, "seconds": FLOAT, "files": INT,
+        "file_hashes": STRING, "counts": STRING, "parse_errors": STRINGS,
+        "calls_total": INT, "calls_inferred": INT, "calls_by_name": INT,
+        "calls_unresolved": INT, "local_calls": INT, "local_calls_inferred": INT,
+    },
+}
+
+_CALLERS = ("Function", "Module")
+_TARGETS = ("Function", "Class", "External")
+
+
+def _pairs(sources, targets):
+    return [(s, t) for s in sources for t in targets]
+
+
+# type -> (FROM/TO label pairs, properties)
+RELATIONSHIPS: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {
+    "CONTAINS": (
+        _pairs(["Module"], ["Class", "Function", "Variable", "CallSite", "Assignment"])
+        + _pairs(["Class"], ["Function", "Class", "CallSite", "Assignment"])
+        + _pairs(["Function"], ["Function", "Class", "CallSite", "Assignment"]),
+        {},
+    ),
+    "HAS_FIELD": ([("Class", "Field")], {}),
+    "IMPORTS": (
+        _pairs(["Module"], ["Module", "External"]),
+        {"names": STRINGS, "line": INT, "type_checking": BOOL, "in_function": BOOL,
+         "is_star": BOOL, "is_relative": BOOL},
+    ),
+    "INHERITS": (_pairs(["Class"], ["Class", "External"]), {"order": INT}),
+    "CALLS": (_pairs(_CALLERS, _TARGETS), {"line": INT, "resolved": STRING, "confidence": FLOAT}),
+    "RESOLVES_TO": (_pairs(["CallSite"], _TARGETS), {"resolved": STRING, "confidence": FLOAT}),
+    "SETS": (_pairs(_CALLERS, ["Field"]), {"via": STRING, "line": INT}),
+    "READS": (_pairs(_CALLERS, ["Field"]), {"line": INT}),
+    "REFERENCES": (
+        _pairs(_CALLERS + ("Class",), ["Class", "Function", "Variable", "External"]),
+        {"line": INT, "kind": STRING, "in_annotation": BOOL},
+    ),
+    "RAISES": (_pairs(_CALLERS, ["Class", "External"]), {"line": INT}),
+    "CATCHES": (_pairs(_CALLERS, ["Class", "External"]), {"line": INT}),
+    "ENTERS": (_pairs(["EntryPoint"], ["Function", "Module"]), {}),
+    "SPAWNS": (_pairs(["CallSite"], ["Module", "EntryPoint"]), {"command": STRING}),
+}
+
+
+def node_properties(label: str) -> dict[str, str]:
+    """All properties of a label, common ones first, in a fixed order."""
+    return {**COMMON, **NODES[label]}
