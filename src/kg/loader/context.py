@@ -38,6 +38,8 @@ class Project:
     facts: Facts = field(default_factory=Facts)
     ids: dict[int, str] = field(default_factory=dict)  # id(astroid node) -> kg id
     _nodes: dict[int, nodes.NodeNG] = field(default_factory=dict)  # keeps id() keys alive
+    # step name -> what a step collects module by module and resolves after all modules
+    pending: dict[str, object] = field(default_factory=dict)
 
     def register(self, node: nodes.NodeNG, kg_id: str) -> None:
         self.ids[id(node)] = kg_id
