@@ -52,6 +52,10 @@ class Project:
     def is_local(self, node: nodes.NodeNG) -> bool:
         return id(node) in self.ids
 
+    def definitions(self) -> Iterator[nodes.NodeNG]:
+        """Every registered Module, ClassDef and FunctionDef, without walking a tree."""
+        return iter(list(self._nodes.values()))
+
     def external_id(self, qualname: str) -> str:
         return f"{self.repo}:External:{qualname}"
 
