@@ -15,6 +15,8 @@ FLOAT = "DOUBLE"
 STRINGS = "STRING[]"
 
 # Properties every node carries. `id` is unique across repositories.
+# Names that are reserved words in Cypher dialects (`default`, `order`) are avoided:
+# LadybugDB cannot parse `f.order`, so fields use `default_value` and `position`.
 COMMON = {"id": STRING, "repo": STRING, "file": STRING, "line": INT, "end_line": INT}
 
 NODES: dict[str, dict[str, str]] = {
@@ -34,7 +36,7 @@ NODES: dict[str, dict[str, str]] = {
     },
     "Field": {
         "name": STRING, "qualname": STRING, "owner": STRING, "annotation": STRING,
-        "has_default": BOOL, "default": STRING, "origin": STRING, "order": INT,
+        "has_default": BOOL, "default_value": STRING, "origin": STRING, "position": INT,
         "is_classvar": BOOL,
     },
     "Variable": {
@@ -85,7 +87,7 @@ RELATIONSHIPS: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {
         {"names": STRINGS, "line": INT, "type_checking": BOOL, "in_function": BOOL,
          "is_star": BOOL, "is_relative": BOOL},
     ),
-    "INHERITS": (_pairs(["Class"], ["Class", "External"]), {"order": INT}),
+    "INHERITS": (_pairs(["Class"], ["Class", "External"]), {"position": INT}),
     "CALLS": (_pairs(_CALLERS, _TARGETS), {"line": INT, "resolved": STRING, "confidence": FLOAT}),
     "RESOLVES_TO": (_pairs(["CallSite"], _TARGETS), {"resolved": STRING, "confidence": FLOAT}),
     "SETS": (_pairs(_CALLERS, ["Field"]), {"via": STRING, "line": INT}),

@@ -1,0 +1,134 @@
+"""What the CLI calls: one function per command, taking plain values, returning plain results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import InputError
+from kg.loader import extract
+from kg.loader.calls import call_stats
+from kg.model.schema import SCHEMA_VERSION
+from kg.queries import QueryResult, open_store
+
+
+@dataclass
+class LoadSummary:
+    repo: str
+    source: str
+    store: str
+    files: int
+    counts: dict[str, int]
+    parse_errors: dict[str, str]
+    step_errors: dict[str, str]
+    calls: dict[str, int]
+    seconds: float
+    extract_seconds: float
+    commit: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def inferred_ratio(self) -> float | None:
+        """Of the call sites naming a local function or class, the share resolved by inference."""
+        local = self.calls.get("local_calls", 0)
+        return self.calls.get("local_calls_inferred", 0) / local if local else None
+
+
+def default_repo_name(path: Path) -> str:
+    path = path.resolve()
+    if path.name == "src" and path.parent.name:
+        return path.parent.name
+    return path.stem if path.is_file() else path.name
+
+
+def load(path: str | Path, store: str | None = None, repo: str | None = None,
+         exclude: tuple[str, ...] = (), progress: Callable | None = None,
+         database: str | None = None) -> LoadSummary:
+    """Parse the tree at path and replace its repository's subgraph in the store."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    repo = repo or default_repo_name(path)
+    started = dt.datetime.now(dt.timezone.utc)
+    with open_store(store, database=database) as graph:
+        graph.lock_for_writing()
+        extraction = extract(path, repo, exclude=exclude, progress=progress)
+        calls = call_stats(extraction.facts)
+        counts = extraction.facts.counts()
+        commit = git_commit(path)
+        finished = dt.datetime.now(dt.timezone.utc)
+        load_node = {
+            "id": f"{repo}:Load", "repo": repo, "file": "", "line": 0, "end_line": 0,
+            "schema_version": SCHEMA_VERSION, "kg_version": __version__,
+            "source": str(path.resolve()), "commit": commit,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": finished.isoformat(timespec="seconds"),
+            "seconds": round((finished - started).total_seconds(), 3),
+            "files": extraction.files,
+            "file_hashes": json.dumps(extraction.file_hashes, sort_keys=True),
+            "counts": json.dumps(counts, sort_keys=True),
+            "parse_errors": [f"{f}: {m}" for f, m in sorted(extraction.parse_errors.items())],
+            **calls,
+        }
+        if progress:
+            progress("write", 0, 1)
+        graph.replace_repository(repo, extraction.facts, load_node)
+        if progress:
+            progress("write", 1, 1)
+        seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
+        return LoadSummary(
+            repo=repo, source=str(path), store=graph.uri, files=extraction.files, counts=counts,
+            parse_errors=extraction.parse_errors, step_errors=extraction.step_errors,
+            calls=calls, seconds=seconds, extract_seconds=extraction.seconds, commit=commit)
+
+
+def query(cypher: str, params: dict | None = None, store: str | None = None,
+          write: bool = False, database: str | None = None) -> QueryResult:
+    if not cypher.strip():
+        raise InputError("empty query")
+    with open_store(store, database=database) as graph:
+        return graph.query(cypher, params or {}, write=write)
+
+
+def info(store: str | None = None, database: str | None = None) -> list[dict]:
+    """The Load record of every repository in the store."""
+    with open_store(store, database=database) as graph:
+        loads = graph.loads()
+    for load in loads:
+        for key in ("counts", "file_hashes"):
+            if isinstance(load.get(key), str):
+                load[key] = json.loads(load[key])
+    return loads
+
+
+def git_commit(path: Path) -> str | None:
+    """The commit checked out at path, read from .git without running git (hooks, fsmonitor)."""
+    for folder in [path.resolve(), *path.resolve().parents]:
+        git = folder / ".git"
+        if git.is_file():  # a worktree or submodule: "gitdir: PATH"
+            text = git.read_text(errors="replace").strip()
+            if text.startswith("gitdir:"):
+                git = (folder / text.split(":", 1)[1].strip()).resolve()
+        if not git.is_dir():
+            continue
+        try:
+            head = (git / "HEAD").read_text().strip()
+        except OSError:
+            return None
+        if not head.startswith("ref:"):
+            return head or None
+        ref = head.split(":", 1)[1].strip()
+        ref_file = git / ref
+        if ref_file.is_file():
+            return ref_file.read_text().strip() or None
+        packed = git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text().splitlines():
+                if line.endswith(" " + ref):
+                    return line.split()[0]
+        return None
+    return None

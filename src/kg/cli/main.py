@@ -1,0 +1,142 @@
+"""`kg`: load a Python codebase into a graph, query it, audit it."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg import __version__, api
+from kg.cli.errors import reported
+from kg.cli.options import parse_params, store_options
+from kg.cli.output import cell, render
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def cli():
+    """kg: a code knowledge graph for auditing Python codebases.
+
+    Load a package with `kg load PATH`, then ask questions in Cypher with `kg query`.
+    Exit codes: 0 ok, 1 findings at or over --fail-on, 2 usage or input error,
+    3 store unavailable.
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--repo", default=None, help="Name of the repository in the graph "
+              "(default: the folder's name; `src` takes its parent's).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files whose path below PATH matches (repeatable).")
+@click.option("--full", is_flag=True, help="Reparse every file (loads are full in this version).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@store_options
+@reported
+def load(path, repo, exclude, full, quiet, store, database):
+    """Parse PATH with astroid (never importing or running it) and store its graph.
+
+    Loading a repository again replaces its subgraph; if the load fails, the
+    previous graph stays whole.
+    """
+    with _progress(quiet) as progress:
+        summary = api.load(path, store=store, repo=repo, exclude=exclude, progress=progress,
+                           database=database)
+    _print_summary(summary)
+
+
+@cli.command()
+@click.argument("cypher")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Query parameter $KEY (JSON values are parsed; repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--write", is_flag=True, help="Allow the query to change the graph.")
+@store_options
+@reported
+def query(cypher, params, fmt, write, store, database):
+    """Run a Cypher query against the graph (read-only unless --write)."""
+    result = api.query(cypher, parse_params(params), store=store, write=write, database=database)
+    click.echo(render(result.columns, result.rows, fmt))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@store_options
+@reported
+def info(fmt, store, database):
+    """What is loaded: each repository, when, from which source and commit, and its counts."""
+    loads = api.info(store=store, database=database)
+    if fmt == "json":
+        for load in loads:
+            load.pop("file_hashes", None)
+        click.echo(render(["repository"], [[load] for load in loads], "json"))
+        return
+    if not loads:
+        click.echo("the store holds no repository: run `kg load PATH`")
+        return
+    for load in loads:
+        click.echo(f"{load['repo']}: {load['source']}")
+        click.echo(f"  loaded   {load['finished']} in {load['seconds']} s by kg "
+                   f"{load['kg_version']} (schema v{load['schema_version']})")
+        click.echo(f"  commit   {load.get('commit') or '-'}")
+        click.echo(f"  files    {load['files']}, parse errors {len(load['parse_errors'] or [])}")
+        counts = load.get("counts") or {}
+        click.echo("  counts   " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+class _progress:
+    """A progress bar on stderr over the files being extracted (none when quiet or piped)."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), transient=True, console=None)
+        self.bar.start()
+        return self.update
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if self.task is None or self.bar.tasks[self.task].description != phase:
+            self.task = self.bar.add_task(phase, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _print_summary(s: api.LoadSummary) -> None:
+    click.echo(f"loaded {s.repo} from {s.source} into {s.store} in {s.seconds:.1f} s "
+               f"({s.files} files)")
+    nodes = {k: v for k, v in s.counts.items() if k[:1].isupper() and not k.isupper()}
+    edges = {k: v for k, v in s.counts.items() if k.isupper()}
+    click.echo("  nodes  " + ", ".join(f"{k} {v}" for k, v in nodes.items()))
+    click.echo("  edges  " + ", ".join(f"{k} {v}" for k, v in edges.items()))
+    c = s.calls
+    click.echo(f"  calls  {c.get('calls_total', 0)} sites: {c.get('calls_inferred', 0)} by "
+               f"inference, {c.get('calls_by_name', 0)} by name, "
+               f"{c.get('calls_unresolved', 0)} unresolved")
+    ratio = s.inferred_ratio
+    if ratio is not None:
+        click.echo(f"  calls naming a local function or class resolved by inference: "
+                   f"{c['local_calls_inferred']}/{c['local_calls']} ({ratio:.1%})")
+    if s.parse_errors:
+        click.echo(f"  parse errors ({len(s.parse_errors)}):")
+        for file, message in sorted(s.parse_errors.items()):
+            click.echo(f"    {file}: {cell(message)}")
+    if s.step_errors:
+        click.echo(f"  files partly extracted after an internal error ({len(s.step_errors)}):")
+        for file, message in sorted(s.step_errors.items()):
+            click.echo(f"    {file}: {message}")
+
+
+def main() -> None:
+    cli(prog_name="kg")

@@ -1,0 +1,71 @@
+"""The one store interface: there really are two stores (embedded LadybugDB, Neo4j 5)."""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kg.model.facts import Facts
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list]
+
+    def dicts(self) -> list[dict]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def sorted_rows(self) -> list[list]:
+        return sorted(self.rows, key=repr)
+
+
+class Store(ABC):
+    """A graph database holding one or more loaded repositories."""
+
+    uri: str
+
+    @abstractmethod
+    def replace_repository(self, repo: str, facts: Facts, load: dict) -> None:
+        """Swap in a repository's new subgraph and its Load node, all or nothing.
+
+        Until this returns, readers see the previous graph; if it fails or the
+        process is killed, the previous graph is still whole.
+        """
+
+    @abstractmethod
+    def query(self, cypher: str, params: dict | None = None, write: bool = False) -> QueryResult:
+        """Run Cypher; read-only unless write. Values come back normalised (see `normalise`)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def lock_for_writing(self) -> None:
+        """Fail now, not after a long parse, when another writer holds the store."""
+
+    def loads(self) -> list[dict]:
+        """The Load node of every repository in the store, by repository name."""
+        result = self.query("MATCH (l:Load) RETURN l ORDER BY l.repo")
+        return [row[0] for row in result.rows]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def normalise(value):
+    """One Python shape for values from either store, so rows compare equal across stores."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and not math.isnan(value) and value.is_integer() \
+            and abs(value) < 2**53:
+        return value
+    if isinstance(value, list | tuple):
+        return [normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in sorted(value.items()) if not k.startswith("_")}
+    return value
