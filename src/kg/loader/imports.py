@@ -1,7 +1,128 @@
-"""(stub)"""
+"""IMPORTS: which modules each module imports, local or external.
 
-from kg.loader.context import ModuleContext
+Targets come from the project's module table, never from the import system:
+an absolute name that starts with a project module goes to the longest such
+module, anything else is an External named by the imported module
+(`requests`, `os.path`). Relative imports are always local; when they point
+nowhere in the project they give no edge.
+
+One edge per import statement and target (a module imported twice, on two
+lines, gives two edges, each with its own `line` and context flags), with the
+statement's imported names merged into `names`. `from pkg import sub, X`,
+where sub is a submodule, gives an edge to pkg.sub (names [sub]) and one to
+pkg (names [sub, X]): Python runs pkg's `__init__` first, and whatever pkg
+re-exports is then found through pkg's own IMPORTS edges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from astroid import nodes
+
+from kg.loader.context import FUNCTIONS, ModuleContext
+from kg.loader.names_helpers import absolute_name, longest_local_prefix
 
 
 def extract(ctx: ModuleContext) -> None:
-    pass
+    source = ctx.parsed.source
+    for statement in ctx.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+        if isinstance(statement, nodes.Import):
+            targets = _plain_import_targets(ctx, statement)
+        else:
+            targets = _from_import_targets(ctx, statement, source.is_package)
+        flags = {"line": statement.lineno, "type_checking": under_type_checking(statement),
+                 "in_function": in_function(statement),
+                 "is_star": any(name == "*" for name, _ in statement.names),
+                 "is_relative": bool(getattr(statement, "level", 0))}
+        for (label, target), names in sorted(targets.items()):
+            _edge(ctx, label, target, names, flags)
+
+
+def _plain_import_targets(ctx: ModuleContext, statement: nodes.Import) -> dict:
+    """`import a.b.c`: the deepest project module it names, else External a.b.c."""
+    targets: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, _alias in statement.names:
+        if name in namespace_packages(ctx.project):
+            continue
+        local = longest_local_prefix(ctx.project, name)
+        targets[("Module", local) if local else ("External", name)].append(name)
+    return targets
+
+
+def _from_import_targets(ctx: ModuleContext, statement: nodes.ImportFrom,
+                         is_package: bool) -> dict:
+    targets: dict[tuple[str, str], list[str]] = defaultdict(list)
+    base = absolute_name(ctx.module_name, is_package, statement.modname or None,
+                         statement.level)
+    if base is None:
+        return targets
+    project = ctx.project
+    names = [name for name, _alias in statement.names]
+    if base in project.modules:
+        for name in names:
+            targets[("Module", base)].append(name)
+            if name != "*" and f"{base}.{name}" in project.modules:
+                targets[("Module", f"{base}.{name}")].append(name)
+    elif base in namespace_packages(project):
+        for name in names:
+            if f"{base}.{name}" in project.modules:
+                targets[("Module", f"{base}.{name}")].append(name)
+    elif statement.level:
+        pass                    # `from .missing import x`: nothing in the project to point at
+    elif local := longest_local_prefix(project, base):
+        targets[("Module", local)] = names      # a missing submodule: its nearest package
+    else:
+        targets[("External", base)] = names
+    return targets
+
+
+def _edge(ctx: ModuleContext, label: str, target: str, names: list[str], flags: dict) -> None:
+    if label == "Module":
+        if target == ctx.module_name:
+            return              # `from . import x` inside pkg/__init__: x is pkg's own name
+        dst = f"{ctx.repo}:Module:{target}"
+    else:
+        dst = ctx.project.external_id(target)
+        ctx.facts.add_node("External", dst, repo=ctx.repo, name=target, qualname=target)
+    ctx.facts.add_edge("IMPORTS", "Module", ctx.project.id_of(ctx.tree), label, dst,
+                       names=names, **flags)
+
+
+def under_type_checking(node: nodes.NodeNG) -> bool:
+    """Inside `if TYPE_CHECKING:` (or the else branch of `if not TYPE_CHECKING:`)."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, nodes.Module):
+        if isinstance(parent, nodes.If):
+            test, negated = parent.test, False
+            if isinstance(test, nodes.UnaryOp) and test.op == "not":
+                test, negated = test.operand, True
+            if _is_type_checking(test):
+                in_body = child in parent.body
+                return in_body != negated
+        child, parent = parent, parent.parent
+    return False
+
+
+def _is_type_checking(test: nodes.NodeNG) -> bool:
+    return (isinstance(test, nodes.Name) and test.name == "TYPE_CHECKING") or \
+        (isinstance(test, nodes.Attribute) and test.attrname == "TYPE_CHECKING")
+
+
+def namespace_packages(project) -> frozenset[str]:
+    """Folders without `__init__.py` that hold project modules: importable, but no Module node."""
+    found = project.pending.get("imports.namespaces")
+    if found is None:
+        found = frozenset(".".join(name.split(".")[:end]) for name in project.modules
+                          for end in range(1, name.count(".") + 1)) - set(project.modules)
+        project.pending["imports.namespaces"] = found
+    return found
+
+
+def in_function(node: nodes.NodeNG) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, FUNCTIONS + (nodes.Lambda,)):
+            return True
+        parent = parent.parent
+    return False

@@ -1,0 +1,125 @@
+from harness import load_code
+
+PKG = {
+    "pkg/__init__.py": "from pkg.impl import Thing\nVERSION = 1\n",
+    "pkg/impl.py": "class Thing:\n    pass\n",
+    "pkg/logging.py": "",
+    "pkg/sub/__init__.py": "",
+    "pkg/sub/leaf.py": "",
+    "pkg/sub/other.py": "",
+}
+
+
+def load(tmp_path, **modules):
+    return load_code(tmp_path, {**PKG, **modules})
+
+
+def props(g, src, dst):
+    found = g.edge_props("IMPORTS", src, dst)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_absolute_imports_go_to_the_deepest_project_module(tmp_path):
+    g = load(tmp_path, **{"pkg/a.py": """
+        import pkg.sub.leaf
+        import pkg.sub.other as other
+        from pkg.sub import leaf as the_leaf
+    """})
+    assert {e for e in g.edges("IMPORTS") if e[0] == "pkg.a"} == {
+        ("pkg.a", "pkg.sub.leaf"), ("pkg.a", "pkg.sub.other"), ("pkg.a", "pkg.sub")}
+    assert props(g, "pkg.a", "pkg.sub.other") == {
+        "names": ["pkg.sub.other"], "line": 2, "type_checking": False, "in_function": False,
+        "is_star": False, "is_relative": False}
+    assert len(g.edge_props("IMPORTS", "pkg.a", "pkg.sub.leaf")) == 2   # one per statement
+    assert props(g, "pkg.a", "pkg.sub")["names"] == ["leaf"]
+
+
+def test_relative_imports_resolve_against_the_importing_package(tmp_path):
+    g = load(tmp_path, **{
+        "pkg/sub/leaf.py": """
+            from . import other
+            from .. import impl, VERSION
+            from ..impl import Thing
+            from .missing import nothing
+            from .... import too_far
+        """,
+        "pkg/sub/__init__.py": "from . import leaf\nfrom .leaf import other\n",
+    })
+    out = {e for e in g.edges("IMPORTS") if e[0] in ("pkg.sub.leaf", "pkg.sub")}
+    assert out == {
+        ("pkg.sub.leaf", "pkg.sub"), ("pkg.sub.leaf", "pkg.sub.other"),
+        ("pkg.sub.leaf", "pkg"), ("pkg.sub.leaf", "pkg.impl"),
+        ("pkg.sub", "pkg.sub.leaf"),
+    }
+    assert props(g, "pkg.sub.leaf", "pkg")["names"] == ["impl", "VERSION"]
+    assert props(g, "pkg.sub.leaf", "pkg.sub.other")["is_relative"]
+    assert [p["names"] for p in g.edge_props("IMPORTS", "pkg.sub.leaf", "pkg.impl")] in (
+        [["impl"], ["Thing"]], [["Thing"], ["impl"]])
+    assert [p["line"] for p in g.edge_props("IMPORTS", "pkg.sub", "pkg.sub.leaf")] == [1, 2]
+
+
+def test_from_package_import_name_defined_in_init_and_reexports(tmp_path):
+    g = load(tmp_path, **{"pkg/user.py": "from pkg import Thing, VERSION\n"})
+    assert {e for e in g.edges("IMPORTS") if e[0] == "pkg.user"} == {("pkg.user", "pkg")}
+    assert props(g, "pkg.user", "pkg")["names"] == ["Thing", "VERSION"]
+    # the re-export is pkg's own edge, so "who uses pkg.impl" can follow user -> pkg -> impl
+    assert props(g, "pkg", "pkg.impl")["names"] == ["Thing"]
+
+
+def test_stdlib_and_third_party_imports_are_external(tmp_path):
+    g = load(tmp_path, **{"pkg/a.py": """
+        import os.path
+        import logging
+        import requests as rq
+        from collections import OrderedDict
+        from . import logging as local_logging
+    """})
+    assert {e for e in g.edges("IMPORTS") if e[0] == "pkg.a"} == {
+        ("pkg.a", "os.path"), ("pkg.a", "logging"), ("pkg.a", "requests"),
+        ("pkg.a", "collections"), ("pkg.a", "pkg.logging"), ("pkg.a", "pkg")}
+    # `import logging` is the stdlib one: pkg.logging is not reachable by that name
+    logging = g.facts.edges
+    assert [e.dst_label for e in logging if e.type == "IMPORTS" and e.dst.endswith(":logging")
+            ] == ["External"]
+    assert props(g, "pkg.a", "collections")["names"] == ["OrderedDict"]
+    assert {"os.path", "logging", "requests", "collections"} <= g.names("External")
+
+
+def test_star_function_level_and_type_checking_imports(tmp_path):
+    g = load(tmp_path, **{"pkg/a.py": """
+        import typing
+        from typing import TYPE_CHECKING
+        from pkg.sub import *
+
+        if TYPE_CHECKING:
+            from pkg.impl import Thing
+        if typing.TYPE_CHECKING:
+            import pkg.sub.leaf
+        else:
+            import pkg.sub.other
+        if not TYPE_CHECKING:
+            import pkg.logging
+
+        def f():
+            import pkg.sub.leaf
+            return pkg.sub.leaf
+    """})
+    star = props(g, "pkg.a", "pkg.sub")
+    assert (star["names"], star["is_star"], star["type_checking"]) == (["*"], True, False)
+    assert props(g, "pkg.a", "pkg.impl")["type_checking"]
+    assert not props(g, "pkg.a", "pkg.sub.other")["type_checking"]
+    assert not props(g, "pkg.a", "pkg.logging")["type_checking"]
+    leaf = sorted(g.edge_props("IMPORTS", "pkg.a", "pkg.sub.leaf"), key=lambda p: p["line"])
+    assert [(p["type_checking"], p["in_function"]) for p in leaf] == [(True, False),
+                                                                      (False, True)]
+    assert not props(g, "pkg.a", "pkg.impl")["in_function"]
+
+
+def test_namespace_packages_have_no_module_but_their_modules_are_imported(tmp_path):
+    g = load_code(tmp_path, {
+        "ns/tools.py": "",
+        "app.py": "import ns\nfrom ns import tools\nimport ns.tools\n",
+    })
+    assert g.edges("IMPORTS") == {("app", "ns.tools")}
+    assert len(g.edge_props("IMPORTS", "app", "ns.tools")) == 2
