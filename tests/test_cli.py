@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from harness import write_package
 
+from harness import write_package
 from kg.cli.main import cli
 
 APP = {

@@ -7,8 +7,8 @@ import sys
 import textwrap
 
 import pytest
-from harness import load_code, write_package
 
+from harness import load_code, write_package
 from kg.errors import QueryError, StoreBusy, StoreUnavailable
 from kg.queries import open_store
 from kg.queries.embedded import EmbeddedStore

@@ -141,9 +141,9 @@ def _ensure_schema(conn: ladybug.Connection) -> None:
 
 def _copy_nodes(conn: ladybug.Connection, label: str, rows: list[dict]) -> None:
     props = node_properties(label)
-    arrow_rows = pa.table({name: pa.array([r.get(name) for r in rows], type=ARROW_TYPES[t])
-                      for name, t in props.items()})
-    conn.execute(f"COPY {label} FROM arrow_rows")
+    rows_table = pa.table({name: pa.array([r.get(name) for r in rows], type=ARROW_TYPES[t])
+                           for name, t in props.items()})
+    conn.execute(f"COPY {label} FROM $rows", {"rows": rows_table})
 
 
 def _group_edges(facts: Facts) -> dict:
@@ -159,5 +159,4 @@ def _copy_edges(conn: ladybug.Connection, type: str, src: str, dst: str, edges: 
                "to": pa.array([e.dst for e in edges], type=pa.string())}
     for name, t in props.items():
         columns[name] = pa.array([e.prop(name) for e in edges], type=ARROW_TYPES[t])
-    arrow_rows = pa.table(columns)
-    conn.execute(f"COPY {type} FROM arrow_rows (from='{src}', to='{dst}')")
+    conn.execute(f"COPY {type} FROM $rows (from='{src}', to='{dst}')", {"rows": pa.table(columns)})

@@ -42,7 +42,7 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def lock_for_writing(self) -> None:
+    def lock_for_writing(self) -> None:  # noqa: B027 (a store without a writer lock needs nothing)
         """Fail now, not after a long parse, when another writer holds the store."""
 
     def loads(self) -> list[dict]:
