@@ -133,7 +133,9 @@ class ModuleContext:
         return self._inferred[key]
 
     def call_site_id(self, call: nodes.Call) -> str:
-        return f"{self.repo}:CallSite:{self.file}:{call.lineno}:{call.col_offset}"
+        """Start and end position: chained calls (`a().b()`, `f()()`) share their start."""
+        return (f"{self.repo}:CallSite:{self.file}:{call.lineno}:{call.col_offset}"
+                f":{call.end_lineno}:{call.end_col_offset}")
 
     def assignment_id(self, node: nodes.NodeNG) -> str:
         return f"{self.repo}:Assignment:{self.file}:{node.lineno}:{node.col_offset}"
