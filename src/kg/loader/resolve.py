@@ -1,0 +1,182 @@
+"""What an inferred value is, as a graph node: a Function, a Class, or an External.
+
+A call's callee is inferred once (ctx.infer); each value astroid gives back is
+turned into one *callee*: the function itself for functions, bound and
+unbound methods and partials; the class and the `__init__` that will run for
+a class (one callee, two targets); `__call__` for a called instance; and the
+public qualname of a stdlib or third-party symbol for anything outside the
+loaded code (`module.Class.method` after the receiver's class for methods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from astroid import bases, nodes, objects
+from astroid.exceptions import AstroidError
+
+from kg.loader import calls_io
+from kg.loader.context import ModuleContext
+
+MAX_CONTAINER_ITEMS = 50   # callables taken from one dict/list literal
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    label: str          # Function | Class | External
+    id: str
+    qualname: str
+
+
+Callee = tuple[Target, ...]    # what one inferred value calls: usually one target
+
+
+def callees_of(ctx: ModuleContext, values: list) -> list[Callee]:
+    """The distinct callees of a call whose callee inferred to values, in a stable order."""
+    seen: dict[Target, Callee] = {}
+    for value in values:
+        callee = callee_of(ctx, value)
+        if callee and callee[0] not in seen:
+            seen[callee[0]] = callee
+    return [seen[k] for k in sorted(seen)]
+
+
+def callee_of(ctx: ModuleContext, value) -> Callee:
+    if isinstance(value, bases.BoundMethod | bases.UnboundMethod):
+        return _method(ctx, value)
+    if isinstance(value, objects.PartialFunction):
+        return _partial(ctx, value)
+    if isinstance(value, nodes.FunctionDef):
+        return (_function(ctx, value),)
+    if isinstance(value, nodes.ClassDef):
+        return _construction(ctx, value)
+    if isinstance(value, bases.Instance) and not isinstance(value, nodes.NodeNG):
+        return _called_instance(ctx, value)
+    return ()
+
+
+def class_target(ctx: ModuleContext, cls: nodes.ClassDef) -> Target:
+    kg_id = ctx.project.id_of(cls)
+    if kg_id is not None:
+        return Target("Class", kg_id, cls.qname())
+    return external(ctx, cls.qname())
+
+
+def external(ctx: ModuleContext, qualname: str) -> Target:
+    """The External node of a qualname, added to the facts when first seen."""
+    qualname = calls_io.normalise(qualname)
+    kg_id = ctx.project.external_id(qualname)
+    ctx.facts.add_node("External", kg_id, repo=ctx.repo,
+                       name=qualname.split("#")[0].rsplit(".", 1)[-1], qualname=qualname,
+                       io=calls_io.io_of(qualname))
+    return Target("External", kg_id, qualname)
+
+
+def member_of_receiver(ctx: ModuleContext, receiver, name: str) -> Target | None:
+    """`module.Class.name` for a member of an external instance, class or module."""
+    if isinstance(receiver, nodes.Module) and not ctx.project.is_local(receiver):
+        return external(ctx, f"{receiver.name}.{name}")
+    cls = _class_of(receiver)
+    if cls is not None and not ctx.project.is_local(cls):
+        return external(ctx, f"{cls.qname()}.{name}")
+    return None
+
+
+def container_items(ctx: ModuleContext, values: list) -> list[nodes.NodeNG]:
+    """The element nodes of dict/list/tuple/set literals (a dict's values)."""
+    items: list[nodes.NodeNG] = []
+    for value in values:
+        if isinstance(value, nodes.Dict):
+            items.extend(v for _, v in value.items)
+        elif isinstance(value, nodes.List | nodes.Tuple | nodes.Set):
+            items.extend(value.elts)
+    return items[:MAX_CONTAINER_ITEMS]
+
+
+def _function(ctx: ModuleContext, fn: nodes.FunctionDef) -> Target:
+    kg_id = ctx.project.id_of(fn)
+    if kg_id is not None:
+        return Target("Function", kg_id, fn.qname())
+    return external(ctx, fn.qname())
+
+
+def _method(ctx: ModuleContext, method) -> Callee:
+    fn = unwrap(method)
+    if isinstance(fn, objects.PartialFunction):
+        return _partial(ctx, fn)
+    if not isinstance(fn, nodes.FunctionDef):
+        return ()
+    if ctx.project.is_local(fn):
+        return (_function(ctx, fn),)
+    receiver = getattr(method, "bound", None)
+    target = member_of_receiver(ctx, receiver, fn.name) if receiver is not None else None
+    return (target or _function(ctx, fn),)
+
+
+def unwrap(method):
+    """The function under a bound or unbound method (proxies nest: bound -> unbound -> def)."""
+    fn = method
+    for _ in range(5):
+        if not isinstance(fn, bases.UnboundMethod):
+            break
+        fn = fn._proxied
+    return fn
+
+
+def _partial(ctx: ModuleContext, partial: objects.PartialFunction) -> Callee:
+    """A functools.partial object calls the function it wraps (astroid keeps its args node)."""
+    wrapped = partial.args.parent
+    if isinstance(wrapped, nodes.FunctionDef) and not isinstance(wrapped, objects.PartialFunction):
+        return (_function(ctx, wrapped),)
+    return ()
+
+
+def _construction(ctx: ModuleContext, cls: nodes.ClassDef) -> Callee:
+    target = class_target(ctx, cls)
+    if target.label != "Class":
+        return (target,)
+    init = _init_of(ctx, cls)
+    return (target, init) if init is not None else (target,)
+
+
+def _init_of(ctx: ModuleContext, cls: nodes.ClassDef) -> Target | None:
+    """The `__init__` that runs: the first in the MRO; None when it is not loaded code
+    (a dataclass's generated one, object's, an external base's)."""
+    for klass in _mro(cls):
+        inits = [n for n in klass.locals.get("__init__", ()) if isinstance(n, nodes.FunctionDef)]
+        if inits:
+            kg_id = ctx.project.id_of(inits[-1])
+            return Target("Function", kg_id, inits[-1].qname()) if kg_id else None
+    return None
+
+
+def _called_instance(ctx: ModuleContext, instance: bases.Instance) -> Callee:
+    cls = instance._proxied
+    if not isinstance(cls, nodes.ClassDef):
+        return ()
+    if not ctx.project.is_local(cls):
+        return (external(ctx, f"{cls.qname()}.__call__"),)
+    for klass in _mro(cls):
+        calls = [n for n in klass.locals.get("__call__", ()) if isinstance(n, nodes.FunctionDef)]
+        if calls:
+            return (_function(ctx, calls[-1]),)
+    return ()
+
+
+def _mro(cls: nodes.ClassDef) -> list[nodes.ClassDef]:
+    try:
+        return cls.mro()
+    except (AstroidError, RecursionError, TypeError, ValueError):
+        try:
+            return [cls, *cls.ancestors()]
+        except (AstroidError, RecursionError):
+            return [cls]
+
+
+def _class_of(value) -> nodes.ClassDef | None:
+    if isinstance(value, nodes.ClassDef):
+        return value
+    proxied = getattr(value, "_proxied", None)
+    if isinstance(value, bases.Instance | nodes.Const) and isinstance(proxied, nodes.ClassDef):
+        return proxied
+    return None
