@@ -1,4 +1,4 @@
-from harness import load_code
+from harness import FIXTURES, load, load_code
 
 PKG = {
     "pkg/__init__.py": "from pkg.impl import Thing\nVERSION = 1\n",
@@ -10,8 +10,12 @@ PKG = {
 }
 
 
-def load(tmp_path, **modules):
+def load_pkg(tmp_path, **modules):
     return load_code(tmp_path, {**PKG, **modules})
+
+
+def load_fixture(name):
+    return load(FIXTURES / name)
 
 
 def props(g, src, dst):
@@ -21,7 +25,7 @@ def props(g, src, dst):
 
 
 def test_absolute_imports_go_to_the_deepest_project_module(tmp_path):
-    g = load(tmp_path, **{"pkg/a.py": """
+    g = load_pkg(tmp_path, **{"pkg/a.py": """
         import pkg.sub.leaf
         import pkg.sub.other as other
         from pkg.sub import leaf as the_leaf
@@ -36,7 +40,7 @@ def test_absolute_imports_go_to_the_deepest_project_module(tmp_path):
 
 
 def test_relative_imports_resolve_against_the_importing_package(tmp_path):
-    g = load(tmp_path, **{
+    g = load_pkg(tmp_path, **{
         "pkg/sub/leaf.py": """
             from . import other
             from .. import impl, VERSION
@@ -60,7 +64,7 @@ def test_relative_imports_resolve_against_the_importing_package(tmp_path):
 
 
 def test_from_package_import_name_defined_in_init_and_reexports(tmp_path):
-    g = load(tmp_path, **{"pkg/user.py": "from pkg import Thing, VERSION\n"})
+    g = load_pkg(tmp_path, **{"pkg/user.py": "from pkg import Thing, VERSION\n"})
     assert {e for e in g.edges("IMPORTS") if e[0] == "pkg.user"} == {("pkg.user", "pkg")}
     assert props(g, "pkg.user", "pkg")["names"] == ["Thing", "VERSION"]
     # the re-export is pkg's own edge, so "who uses pkg.impl" can follow user -> pkg -> impl
@@ -68,7 +72,7 @@ def test_from_package_import_name_defined_in_init_and_reexports(tmp_path):
 
 
 def test_stdlib_and_third_party_imports_are_external(tmp_path):
-    g = load(tmp_path, **{"pkg/a.py": """
+    g = load_pkg(tmp_path, **{"pkg/a.py": """
         import os.path
         import logging
         import requests as rq
@@ -87,7 +91,7 @@ def test_stdlib_and_third_party_imports_are_external(tmp_path):
 
 
 def test_star_function_level_and_type_checking_imports(tmp_path):
-    g = load(tmp_path, **{"pkg/a.py": """
+    g = load_pkg(tmp_path, **{"pkg/a.py": """
         import typing
         from typing import TYPE_CHECKING
         from pkg.sub import *
@@ -123,3 +127,20 @@ def test_namespace_packages_have_no_module_but_their_modules_are_imported(tmp_pa
     })
     assert g.edges("IMPORTS") == {("app", "ns.tools")}
     assert len(g.edge_props("IMPORTS", "app", "ns.tools")) == 2
+
+
+def test_cycles_fixture(tmp_path):
+    g = load_fixture("cycles")
+    assert g.edges("IMPORTS") == {
+        ("cyc.a", "cyc"), ("cyc.a", "cyc.b"), ("cyc.b", "cyc.a"),
+        ("cyc.c", "__future__"), ("cyc.c", "typing"), ("cyc.c", "cyc.d"), ("cyc.d", "cyc.c"),
+        ("cyc.e", "cyc"), ("cyc.e", "cyc.f"), ("cyc.f", "cyc.e"),
+    }
+    flags = {(s, d): (p["type_checking"], p["in_function"])
+             for s, d in g.edges("IMPORTS") for p in g.edge_props("IMPORTS", s, d)}
+    assert flags[("cyc.c", "cyc.d")] == (True, False)      # the cycle exists only for mypy
+    assert flags[("cyc.d", "cyc.c")] == (False, False)
+    assert flags[("cyc.e", "cyc.f")] == (False, True)      # broken at import time by the function
+    assert flags[("cyc.f", "cyc.e")] == (False, False)
+    assert flags[("cyc.a", "cyc.b")] == flags[("cyc.b", "cyc.a")] == (False, False)
+    assert g.edge_props("IMPORTS", "cyc.f", "cyc.e")[0]["names"] == ["late"]
