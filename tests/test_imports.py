@@ -129,7 +129,7 @@ def test_namespace_packages_have_no_module_but_their_modules_are_imported(tmp_pa
     assert len(g.edge_props("IMPORTS", "app", "ns.tools")) == 2
 
 
-def test_cycles_fixture(tmp_path):
+def test_cycles_fixture():
     g = load_fixture("cycles")
     assert g.edges("IMPORTS") == {
         ("cyc.a", "cyc"), ("cyc.a", "cyc.b"), ("cyc.b", "cyc.a"),
