@@ -51,7 +51,7 @@ def load(path, repo, exclude, full, quiet, store, database):
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Query parameter $KEY (JSON values are parsed; repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+              show_default=True, help="table for people; json or csv for programs.")
 @click.option("--write", is_flag=True, help="Allow the query to change the graph.")
 @store_options
 @reported
@@ -63,7 +63,7 @@ def query(cypher, params, fmt, write, store, database):
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+              show_default=True, help="table for people; json for programs.")
 @store_options
 @reported
 def info(fmt, store, database):

@@ -73,6 +73,13 @@ class Facts:
         self.edges = kept
         return dropped
 
+    def edge_groups(self) -> dict[tuple[str, str, str], list[Edge]]:
+        """Edges by (type, source label, target label), the unit both stores write in."""
+        groups: dict[tuple[str, str, str], list[Edge]] = {}
+        for e in self.edges:
+            groups.setdefault((e.type, e.src_label, e.dst_label), []).append(e)
+        return dict(sorted(groups.items()))
+
     def counts(self) -> dict[str, int]:
         out = {label: len(rows) for label, rows in self.nodes.items() if rows}
         out.update(Counter(e.type for e in self.edges))

@@ -81,7 +81,7 @@ class EmbeddedStore(Store):
                 if rows:
                     _copy_nodes(conn, label, [rows[k] for k in sorted(rows)])
             _copy_nodes(conn, "Load", [load])
-            for (type, src, dst), edges in _group_edges(facts).items():
+            for (type, src, dst), edges in facts.edge_groups().items():
                 _copy_edges(conn, type, src, dst, edges)
             conn.execute("COMMIT")
         except BaseException as e:
@@ -144,13 +144,6 @@ def _copy_nodes(conn: ladybug.Connection, label: str, rows: list[dict]) -> None:
     rows_table = pa.table({name: pa.array([r.get(name) for r in rows], type=ARROW_TYPES[t])
                            for name, t in props.items()})
     conn.execute(f"COPY {label} FROM $rows", {"rows": rows_table})
-
-
-def _group_edges(facts: Facts) -> dict:
-    groups: dict[tuple[str, str, str], list] = {}
-    for e in facts.edges:
-        groups.setdefault((e.type, e.src_label, e.dst_label), []).append(e)
-    return dict(sorted(groups.items()))
 
 
 def _copy_edges(conn: ladybug.Connection, type: str, src: str, dst: str, edges: list) -> None:

@@ -1,0 +1,74 @@
+"""Generate docs/cli.md (from the click commands) and docs/schema.md (from kg.model.schema).
+
+`python scripts/gen_docs.py` rewrites both; tests/test_docs.py fails when they are stale,
+when a command has no help, or when a label, property or relationship has no description.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.main import cli
+from kg.model.schema import COMMON, NODES, RELATIONSHIPS
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from schema_docs import EXAMPLES, LABELS, PROPERTIES, RELATIONSHIP_DOCS  # noqa: E402
+
+
+def cli_markdown() -> str:
+    out = ["# kg command line", "",
+           "Generated from the commands' own help by `python scripts/gen_docs.py`; "
+           "`tests/test_docs.py` keeps it current.", "",
+           "Exit codes: 0 ok, 1 findings at or over `--fail-on`, 2 usage or input error, "
+           "3 store unavailable or busy.", ""]
+    for path, command in commands(cli, ["kg"]):
+        ctx = click.Context(command, info_name=" ".join(path))
+        out += [f"## `{' '.join(path)}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
+    return "\n".join(out)
+
+
+def commands(group: click.Command, path: list[str]):
+    yield path, group
+    if isinstance(group, click.Group):
+        for name in sorted(group.commands):
+            yield from commands(group.commands[name], [*path, name])
+
+
+def schema_markdown() -> str:
+    from kg.model.schema import SCHEMA_VERSION
+    out = [f"# The graph (schema v{SCHEMA_VERSION})", "",
+           "Generated from `kg.model.schema` by `python scripts/gen_docs.py`; every example "
+           "query below is run by `tests/test_docs.py` on a fixture package and must return rows.",
+           "",
+           "Every node has these properties:", "",
+           "| property | type | meaning |", "|---|---|---|"]
+    out += [f"| `{p}` | {t} | {PROPERTIES['*'][p]} |" for p, t in COMMON.items()]
+    out += ["", "## Nodes", ""]
+    for label, props in NODES.items():
+        out += [f"### `{label}`", "", LABELS[label], "",
+                "| property | type | meaning |", "|---|---|---|"]
+        out += [f"| `{p}` | {t} | {PROPERTIES[label][p]} |" for p, t in props.items()]
+        out += ["", "```cypher", EXAMPLES[label].strip(), "```", ""]
+    out += ["## Relationships", ""]
+    for type, (pairs, props) in RELATIONSHIPS.items():
+        ends = ", ".join(f"{a} → {b}" for a, b in pairs)
+        out += [f"### `{type}`", "", RELATIONSHIP_DOCS[type], "", f"From → to: {ends}.", ""]
+        if props:
+            out += ["| property | type | meaning |", "|---|---|---|"]
+            out += [f"| `{p}` | {t} | {PROPERTIES[type][p]} |" for p, t in props.items()]
+            out += [""]
+        out += ["```cypher", EXAMPLES[type].strip(), "```", ""]
+    return "\n".join(out)
+
+
+def main() -> None:
+    (ROOT / "docs" / "cli.md").write_text(cli_markdown())
+    (ROOT / "docs" / "schema.md").write_text(schema_markdown())
+
+
+if __name__ == "__main__":
+    main()
