@@ -236,3 +236,41 @@ def test_setup_cfg_two_levels_above_a_loaded_package(tmp_path):
     })
     g = load(root / "src" / "pkg")
     assert enters(g, "console_script", "x") == {"pkg.m.f"}
+
+
+def test_roots_without_a_console_script_are_named_after_themselves(tmp_path):
+    g = load_code(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/cli.py": """
+            import click
+            import typer
+
+            @click.group()
+            def main_group():
+                pass
+
+            @main_group.command()
+            def go():
+                pass
+
+            app = typer.Typer()
+
+            @app.command()
+            def one():
+                pass
+
+            @app.command()
+            def two():
+                pass
+
+            if __name__ == "__main__":
+                main_group()
+        """,
+    })
+    assert entry_points(g) == {
+        ("cli_command", "main"), ("cli_command", "main go"),
+        ("cli_command", "app one"), ("cli_command", "app two"),
+        ("main_block", "pkg.cli"),
+    }
+    assert enters(g, "main_block", "pkg.cli") == {
+        "pkg.cli", "pkg.cli.main_group", "pkg.cli.go"}

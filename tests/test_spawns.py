@@ -140,3 +140,19 @@ def test_typer_fixture_spawns():
     spawned = [e for e in g.facts.edges if e.type == "SPAWNS" and e.dst_label == "Module"]
     assert dict(spawned[0].props)["command"] == (
         "python -m lem.launcher --name {name} --gpus {gpus}")
+
+
+def test_annotated_variables_and_script_paths(tmp_path):
+    g, edges = spawns(tmp_path, """
+        import subprocess
+        import sys
+
+        def go():
+            argv: list[str] = [sys.executable, "-m", "pkg.worker"]
+            subprocess.run(argv)
+            subprocess.run([sys.executable, "scripts/train.py", "--fast"])
+            subprocess.run([sys.executable, "run.py"])
+            subprocess.run([sys.executable, "missing.py"])
+    """, **{"scripts/train.py": "", "scripts/run.py": "", "tools/run.py": ""})
+    assert edges == {("6", "pkg.worker"), ("7", "scripts.train")}   # run.py is ambiguous
+    assert command(g, 7) == "python scripts/train.py --fast"

@@ -155,6 +155,9 @@ def assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
         statement = binding.parent
         if isinstance(statement, nodes.AugAssign):
             continue
+        if isinstance(statement, nodes.AnnAssign) and statement.value is not None:
+            plain.append(statement.value)
+            continue
         if not isinstance(binding, nodes.AssignName) or not isinstance(statement, nodes.Assign) \
                 or len(statement.targets) != 1:
             return None

@@ -8,8 +8,9 @@ Each module contributes its main blocks and what it registers on command
 trees; the trees, the console scripts and the command names are resolved
 once after all modules, since a command is usually defined in one module,
 registered in another and named in pyproject.toml. A command tree is named
-after the console scripts that point at it; failing that, after the
-`python -m` runs that call it; failing that, after its own name.
+after the console scripts that point at it, failing that after its root's
+own name (the group function's click name, the Typer's `name=` or variable).
+A main block or `__main__.py` that calls a CLI object ENTERS all its commands.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ def extract(ctx: ModuleContext) -> None:
         ep = _entry_point(ctx.project, "main_block", ctx.module_name, target=ctx.module_name,
                           source=f"{ctx.file}:{block.lineno}", **ctx.position(block))
         _enters(ctx.project, ep, ctx.tree)
-        _runs(ctx, ep, block.body, f"python -m {ctx.module_name}")
+        _runs(ctx, ep, block.body)
     package, _, last = ctx.module_name.rpartition(".")
     if last == "__main__" and package:
         ep = _entry_point(ctx.project, "module_exec", f"python -m {package}",
                           target=ctx.module_name, source=ctx.file, repo=ctx.repo,
                           file=ctx.file, line=1, end_line=ctx.tree.tolineno or 1)
         _enters(ctx.project, ep, ctx.tree)
-        _runs(ctx, ep, ctx.tree.body, f"python -m {package}")
+        _runs(ctx, ep, ctx.tree.body)
 
 
 def extract_project(project: Project, root: Path) -> None:
@@ -52,16 +53,11 @@ def extract_project(project: Project, root: Path) -> None:
         key = _console_script(project, tree, script)
         if key is not None:
             starts[key].append(script.name)
-    by_runner: dict[str, list[str]] = defaultdict(list)
-    for ep, called, prefix in project.pending.get("entrypoints.runners", []):
+    for ep, called in project.pending.get("entrypoints.runners", []):
         key = canonical(project, called)
         if key in tree.objects:
             for function in tree.functions(key):
                 _enters(project, ep, definition(project, function))
-            by_runner[key].append(prefix)
-    for key, prefixes in by_runner.items():
-        if key not in starts:
-            starts[key].extend(prefixes)
     for key in tree.roots:
         if key not in starts:
             obj = tree.objects[key]
@@ -109,7 +105,7 @@ def _console_script(project: Project, tree: cli_helpers.CliTree, script: Script)
     return None
 
 
-def _runs(ctx: ModuleContext, ep: str, statements: list[nodes.NodeNG], prefix: str) -> None:
+def _runs(ctx: ModuleContext, ep: str, statements: list[nodes.NodeNG]) -> None:
     """What the statements of a main block or `__main__.py` call: functions and CLI objects."""
     for statement in statements:
         if isinstance(statement, NESTED_SCOPES):
@@ -125,8 +121,7 @@ def _runs(ctx: ModuleContext, ep: str, statements: list[nodes.NodeNG], prefix: s
                 target = qualname_of(ctx.project, call.args[0])
                 _enters(ctx.project, ep, definition(ctx.project, target) if target else None)
             elif called:
-                ctx.project.pending.setdefault("entrypoints.runners", []).append(
-                    (ep, called, prefix))
+                ctx.project.pending.setdefault("entrypoints.runners", []).append((ep, called))
 
 
 def _entry_point(project: Project, kind: str, name: str, **props) -> str:

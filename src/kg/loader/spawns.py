@@ -4,6 +4,7 @@ A call to subprocess, os.system/exec*/spawn* or asyncio's subprocess
 functions whose command line can be rebuilt from the source (argv_helpers)
 SPAWNS the Module it runs with `-m pkg.mod` (behind any launcher: `python3`,
 `accelerate launch`, `torchrun ...`, `uv run`), a package's `__main__`, or
+a project file it runs by path (`python scripts/train.py`), or
 the EntryPoint of the longest console-script command line it starts with
 (`lem campaign run ...` -> `lem campaign run`). Console scripts are known
 only after every module is read, so those matches are made in
@@ -94,7 +95,22 @@ def _spawn(ctx: ModuleContext, call: nodes.Call, argv: list[Token]) -> None:
 
 
 def spawned_module(project: Project, argv: list[Token]) -> str | None:
-    """The project module a `-m` in the command line runs (a package runs its `__main__`)."""
+    """The project module the command line runs: `-m pkg.mod` (a package runs its
+    `__main__`), else a script path such as `scripts/train.py` naming one project file."""
+    return _module_flag(project, argv) or _script_path(project, argv)
+
+
+def _script_path(project: Project, argv: list[Token]) -> str | None:
+    for token in argv[:3]:
+        if isinstance(token, str) and token.endswith(".py") and "{" not in token:
+            path = token.replace("\\", "/").removeprefix("./")
+            found = [name for name, parsed in project.modules.items()
+                     if parsed.source.rel == path or parsed.source.rel.endswith("/" + path)]
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _module_flag(project: Project, argv: list[Token]) -> str | None:
     for i, token in enumerate(argv):
         if token in MODULE_FLAGS and i + 1 < len(argv):
             name = argv[i + 1]
