@@ -144,3 +144,20 @@ def test_cycles_fixture():
     assert flags[("cyc.f", "cyc.e")] == (False, False)
     assert flags[("cyc.a", "cyc.b")] == flags[("cyc.b", "cyc.a")] == (False, False)
     assert g.edge_props("IMPORTS", "cyc.f", "cyc.e")[0]["names"] == ["late"]
+
+
+def test_cli_fixtures_imports():
+    assert load_fixture("typer_app").edges("IMPORTS") == {
+        ("lem.__main__", "lem.cli"),
+        ("lem.cli", "subprocess"), ("lem.cli", "sys"), ("lem.cli", "typer"),
+        ("lem.cli", "lem"), ("lem.cli", "lem.campaign"), ("lem.cli", "lem.tools"),
+        ("lem.campaign", "subprocess"), ("lem.campaign", "typer"),
+        ("lem.tools", "typer"), ("lem.launcher", "argparse"),
+    }
+    g = load_fixture("click_app")
+    assert g.edges("IMPORTS") == {
+        ("clicky.cli", "click"), ("clicky.cli", "clicky.db"),
+        ("clicky.db", "click"), ("clicky.report", "click"),
+    }
+    assert props(g, "clicky.cli", "clicky.db")["names"] == ["db_group"]
+    assert g.node("External", "click")["name"] == "click"

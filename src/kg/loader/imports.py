@@ -84,7 +84,9 @@ def _edge(ctx: ModuleContext, label: str, target: str, names: list[str], flags: 
         dst = f"{ctx.repo}:Module:{target}"
     else:
         dst = ctx.project.external_id(target)
-        ctx.facts.add_node("External", dst, repo=ctx.repo, name=target, qualname=target)
+        if ctx.facts.node("External", dst) is None:     # the calls step may know its io
+            ctx.facts.add_node("External", dst, repo=ctx.repo, name=target.rsplit(".", 1)[-1],
+                               qualname=target, io="")
     ctx.facts.add_edge("IMPORTS", "Module", ctx.project.id_of(ctx.tree), label, dst,
                        names=names, **flags)
 
