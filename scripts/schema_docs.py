@@ -36,6 +36,8 @@ PROPERTIES = {
         "loc": "physical lines", "sloc": "lines that are not blank or comments",
         "is_package": "an `__init__.py`", "is_test": "under tests/ or named test_*.py, *_test.py, "
         "conftest.py", "parse_error": "why the file could not be read or parsed, else null",
+        "suppressions": "`# kg: ignore[rule-id] reason` comments as `line:rule-id,...` "
+                        "(`*` for every rule)",
     },
     "Class": {
         "name": "class name", "qualname": "dotted qualified name", "module": "module name",

@@ -14,6 +14,9 @@ from kg.loader import extract
 from kg.loader.calls import call_stats
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, open_store
+from kg.rules import engine
+from kg.rules.config import find_config
+from kg.rules.rule import load_rules
 
 
 @dataclass
@@ -132,3 +135,46 @@ def git_commit(path: Path) -> str | None:
                     return line.split()[0]
         return None
     return None
+
+
+def audit(store: str | None = None, repo: str | None = None, rules_dirs: tuple = (),
+          select: tuple[str, ...] = (), ignore: tuple[str, ...] = (), params: dict | None = None,
+          baseline: set[str] | None = None, database: str | None = None) -> engine.Audit:
+    """Run the bundled rules (and those in rules_dirs) on one loaded repository."""
+    rules = load_rules(tuple(Path(d) for d in rules_dirs))
+    with open_store(store, database=database) as graph:
+        load_record = _one_repository(graph, repo)
+        config = find_config(Path(load_record["source"]))
+        chosen = _choose(rules, select, ignore, config.disabled)
+        return engine.run(graph, chosen, load_record["repo"], params={**config.params,
+                          **(params or {})}, rule_params=config.rule_params,
+                          severities=config.severities, baseline=baseline)
+
+
+def _one_repository(graph, repo: str | None) -> dict:
+    loads = graph.loads()
+    if repo is not None:
+        for load_record in loads:
+            if load_record["repo"] == repo:
+                return load_record
+        raise InputError(f"no repository {repo!r} in the store; loaded: "
+                         f"{', '.join(r['repo'] for r in loads) or 'none'}")
+    if not loads:
+        raise InputError("the store holds no repository: run `kg load PATH` first")
+    if len(loads) > 1:
+        raise InputError("the store holds several repositories; choose one with --repo: "
+                         + ", ".join(r["repo"] for r in loads))
+    return loads[0]
+
+
+def _choose(rules, select, ignore, disabled) -> list:
+    known = {r.id for r in rules}
+    for rule_id in (*select, *ignore):
+        if rule_id not in known:
+            raise InputError(f"unknown rule {rule_id!r}; `kg rules list` shows them")
+    by_id = {r.id: r for r in rules}
+    chosen = {r.id for r in rules if (not select or r.id in select) and r.id not in ignore
+              and r.id not in disabled and r.kind == "constraint"}
+    for rule_id in list(chosen):
+        chosen.update(by_id[rule_id].requires)
+    return [by_id[i] for i in sorted(chosen)]

@@ -7,6 +7,7 @@ imports can point at definitions anywhere in the project.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from astroid import nodes
 
@@ -56,6 +57,23 @@ def add_unparsed_module(project, parsed) -> None:
         is_test=source.is_test, parse_error=parsed.error)
 
 
+_IGNORE = re.compile(r"#\s*kg:\s*ignore(?:\[([a-z0-9,\s-]*)\])?")
+
+
+def suppressions(lines: list[str]) -> list[str]:
+    """`# kg: ignore[rule-a,rule-b] reason` comments as "line:rule-a,rule-b" ("*": every rule)."""
+    out = []
+    for number, text in enumerate(lines, 1):
+        if "kg:" not in text:
+            continue
+        match = _IGNORE.search(text)
+        if match:
+            ids = ",".join(sorted(i.strip() for i in (match.group(1) or "*").split(",")
+                                  if i.strip())) or "*"
+            out.append(f"{number}:{ids}")
+    return out
+
+
 def _definitions(tree: nodes.Module):
     """Every ClassDef/FunctionDef in the module, outer before inner, in source order."""
     stack = list(reversed(list(tree.get_children())))
@@ -72,7 +90,7 @@ def _module(ctx: ModuleContext, lines: list[str]) -> None:
         "Module", ctx.project.id_of(ctx.tree), repo=ctx.repo, file=ctx.file, line=1,
         end_line=max(len(lines), 1), name=source.module, path=source.rel, loc=len(lines),
         sloc=_sloc(lines, 1, len(lines)), is_package=source.is_package, is_test=source.is_test,
-        parse_error=None)
+        parse_error=None, suppressions=suppressions(lines))
 
 
 def _class(ctx: ModuleContext, node: nodes.ClassDef, lines: list[str]) -> None:

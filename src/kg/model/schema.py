@@ -22,7 +22,7 @@ COMMON = {"id": STRING, "repo": STRING, "file": STRING, "line": INT, "end_line":
 NODES: dict[str, dict[str, str]] = {
     "Module": {
         "name": STRING, "path": STRING, "loc": INT, "sloc": INT, "is_package": BOOL,
-        "is_test": BOOL, "parse_error": STRING,
+        "is_test": BOOL, "parse_error": STRING, "suppressions": STRINGS,
     },
     "Class": {
         "name": STRING, "qualname": STRING, "module": STRING, "kind": STRING,
