@@ -28,6 +28,8 @@ from kg.loader.fields_decl import (
     positional_fields,
     self_name,
 )
+from kg.loader.fields_kinds import class_kind
+from kg.loader.fields_lineage import memo
 from kg.loader.fields_names import qualnames
 
 VALIDATE = frozenset({"model_validate", "parse_obj"})
@@ -55,6 +57,7 @@ class Access:
         self.ctx = ctx
         self.names = field_names(ctx)
         self.seen: set[tuple] = set()
+        self._synthetic = synthetic_classes(ctx)
 
     # --- attributes -------------------------------------------------------------------
     def attribute_write(self, node: nodes.AssignAttr) -> None:
@@ -83,10 +86,17 @@ class Access:
             self._validate(call, name)
         elif isinstance(func, nodes.Attribute) and name in COPY:
             self._copy(call)
-        elif name in ("replace", "evolve") and REPLACE & set(qualnames(self.ctx, func)):
+        elif self._is_replace(func, name):
             self._replace(call)
         else:
             self._construction(call)
+
+    def _is_replace(self, func: nodes.NodeNG, name: str) -> bool:
+        """Inferred as dataclasses.replace (or attrs.evolve); by its import when not inferable."""
+        if any(isinstance(v, nodes.FunctionDef) and v.qname() in REPLACE
+               for v in self.ctx.infer(func)):
+            return True
+        return name in ("replace", "evolve") and bool(REPLACE & set(qualnames(self.ctx, func)))
 
     def _by_name(self, call: nodes.Call, name: str) -> None:
         if len(call.args) < 2 or "builtins." + name not in qualnames(self.ctx, call.func):
@@ -103,15 +113,18 @@ class Access:
     def _validate(self, call: nodes.Call, method: str) -> None:
         data = call.args[0] if call.args else _keyword(call, "obj")
         for cls in self._classes(call.func.expr):
-            keys = _dict_keys(data) if method in VALIDATE else None
-            self._keyed(call, cls, keys, "model_validate")
+            if class_kind(self.ctx, cls) != "pydantic":
+                continue
+            keys, complete = _dict_keys(data) if method in VALIDATE else ([], False)
+            self._keyed(call, cls, keys, complete, "model_validate")
 
     def _copy(self, call: nodes.Call) -> None:
         update = _keyword(call, "update")
         if update is None:
             return
         for cls in self.receivers(call.func.expr):
-            self._keyed(call, cls, _dict_keys(update), "model_copy update")
+            if class_kind(self.ctx, cls) == "pydantic":
+                self._keyed(call, cls, *_dict_keys(update), "model_copy update")
 
     def _replace(self, call: nodes.Call) -> None:
         if not call.args:
@@ -153,10 +166,8 @@ class Access:
             if keyword.arg is not None:
                 keys, how = [keyword.arg], via
             else:
-                keys, how = _dict_keys(keyword.value), "dict unpacking"
-                if keys is None:
-                    unknown = True
-                    continue
+                keys, complete = _dict_keys(keyword.value)
+                how, unknown = "dict unpacking", unknown or not complete
             for key in keys:
                 if key in by_keyword:
                     owner, decl = by_keyword[key]
@@ -165,14 +176,13 @@ class Access:
         if unknown:
             self._unknown(call, by_keyword.values(), done)
 
-    def _keyed(self, call: nodes.Call, cls: nodes.ClassDef, keys: list[str] | None,
+    def _keyed(self, call: nodes.Call, cls: nodes.ClassDef, keys: list[str], complete: bool,
                via: str) -> None:
-        """Keys of a dict literal set fields by name; anything else may set any field."""
-        if keys is None:
-            self._unknown(call, constructor_fields(self.ctx, cls), set())
-            return
+        """Keys of a dict literal set fields by name; the rest of a dict may set any field."""
         for key in keys:
             self._set(call, cls, key, via)
+        if not complete:
+            self._unknown(call, constructor_fields(self.ctx, cls), set(keys))
 
     def _unknown(self, call: nodes.Call, fields, done: set[str]) -> None:
         for owner, decl in fields:
@@ -185,20 +195,21 @@ class Access:
         own = self._self_class(expr)
         if own is not None:
             return [own]
+        if _is_parameter(expr):
+            return []
+        values = [v._proxied if isinstance(v, Instance) else v for v in self.ctx.infer(expr)]
+        return self._local(values)
+
+    def _classes(self, expr: nodes.NodeNG) -> list[nodes.ClassDef]:
+        return self._local(self.ctx.infer(expr))
+
+    def _local(self, values) -> list[nodes.ClassDef]:
         found: list[nodes.ClassDef] = []
-        for value in self.ctx.infer(expr):
-            cls = value._proxied if isinstance(value, Instance) else value
+        for value in values:
+            cls = self._synthetic.get(_synthetic_key(value), value)
             if isinstance(cls, nodes.ClassDef) and self.ctx.project.is_local(cls) \
                     and cls not in found:
                 found.append(cls)
-        return found
-
-    def _classes(self, expr: nodes.NodeNG) -> list[nodes.ClassDef]:
-        found: list[nodes.ClassDef] = []
-        for value in self.ctx.infer(expr):
-            if isinstance(value, nodes.ClassDef) and self.ctx.project.is_local(value) \
-                    and value not in found:
-                found.append(value)
         return found
 
     def _self_class(self, expr: nodes.NodeNG) -> nodes.ClassDef | None:
@@ -207,7 +218,7 @@ class Access:
         method = expr.frame()
         cls = method.parent
         if isinstance(cls, nodes.ClassDef) and isinstance(method, nodes.FunctionDef) \
-                and self_name(method) == expr.name and self.ctx.project.is_local(cls):
+                and _first_parameter(method) == expr.name and self.ctx.project.is_local(cls):
             return cls
         return None
 
@@ -232,6 +243,67 @@ class Access:
                                     **props)
 
 
+def synthetic_classes(ctx: ModuleContext) -> dict[tuple, nodes.ClassDef]:
+    """Local NamedTuple classes by the (name, fields) of astroid's stand-in for them.
+
+    astroid infers a `class P(NamedTuple)` to a synthetic class of its own that
+    no longer knows its module or line; its name and `_fields` still tell which
+    local class it stands for (ambiguous keys are dropped rather than guessed).
+    """
+    store = memo(ctx)
+    if store.synthetic is None:
+        found: dict[tuple, list] = {}
+        for node in ctx.project.definitions():
+            if isinstance(node, nodes.ClassDef) and class_kind(ctx, node) == "namedtuple":
+                names = tuple(d.name for _, d in constructor_fields(ctx, node))
+                found.setdefault((node.name, names), []).append(node)
+        store.synthetic = {key: group[0] for key, group in found.items() if len(group) == 1}
+    return store.synthetic
+
+
+def _synthetic_key(value) -> tuple | None:
+    if not (isinstance(value, nodes.ClassDef)
+            and value.qname().startswith("__astroid_synthetic") and "_fields" in value.locals):
+        return None
+    assigned = value.locals["_fields"][0].parent
+    elements = getattr(getattr(assigned, "value", None), "elts", None) or []
+    return (value.name, tuple(_string(e) for e in elements))
+
+
+def _is_parameter(expr: nodes.NodeNG) -> bool:
+    """A plain parameter: astroid infers it only from its default, at a high price, so skip it."""
+    if not isinstance(expr, nodes.Name):
+        return False
+    arguments = expr.frame().args if isinstance(expr.frame(), nodes.FunctionDef) else None
+    if arguments is None or not arguments.args and not arguments.kwonlyargs:
+        return False
+    for argument, default in _with_defaults(arguments):
+        if argument.name == expr.name:
+            return default is None and not _rebound(expr)
+    return False
+
+
+def _first_parameter(method: nodes.FunctionDef) -> str | None:
+    """`self` of a method or `cls` of a classmethod: the instance or the class itself."""
+    if method.type == "classmethod":
+        args = (method.args.posonlyargs or []) + (method.args.args or [])
+        return args[0].name if args else None
+    return self_name(method)
+
+
+def _with_defaults(arguments: nodes.Arguments):
+    positional = (arguments.posonlyargs or []) + (arguments.args or [])
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    yield from zip(positional, defaults, strict=True)
+    yield from zip(arguments.kwonlyargs, arguments.kw_defaults or [], strict=False)
+
+
+def _rebound(expr: nodes.Name) -> bool:
+    """The parameter is assigned again in the function body (`cfg = Config()`)."""
+    return any(not isinstance(n.parent, nodes.Arguments)
+               for n in expr.frame().locals.get(expr.name, []))
+
+
 def _string(node) -> str | None:
     if isinstance(node, nodes.Const) and isinstance(node.value, str):
         return node.value
@@ -242,9 +314,9 @@ def _keyword(call: nodes.Call, name: str):
     return next((k.value for k in call.keywords or [] if k.arg == name), None)
 
 
-def _dict_keys(node) -> list[str] | None:
-    """String keys of a dict literal; None when its keys are not all known."""
+def _dict_keys(node) -> tuple[list[str], bool]:
+    """The string keys of a dict literal, and whether they are all of its keys."""
     if not isinstance(node, nodes.Dict):
-        return None
+        return [], False
     keys = [_string(key) for key, _ in node.items]
-    return None if any(k is None for k in keys) else keys
+    return [k for k in keys if k is not None], all(k is not None for k in keys)

@@ -44,9 +44,9 @@ def is_abstract(ctx: ModuleContext, node: nodes.ClassDef) -> bool:
     """Declares itself abstract: an ABC base, the ABCMeta metaclass, or an abstract method."""
     if any("abc.ABC" in base.names for base in lineage(ctx, node).bases):
         return True
-    for keyword in node.keywords or []:
-        if keyword.arg == "metaclass" and "abc.ABCMeta" in qualnames(ctx, keyword.value):
-            return True
+    metaclass = node._metaclass     # astroid keeps `metaclass=` apart from the other keywords
+    if metaclass is not None and "abc.ABCMeta" in qualnames(ctx, metaclass):
+        return True
     return any(_is_abstract_method(f) for f in node.body
                if isinstance(f, nodes.FunctionDef | nodes.AsyncFunctionDef))
 

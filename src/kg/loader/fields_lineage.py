@@ -43,6 +43,7 @@ class Memo:
     declared: dict[int, dict] = field(default_factory=dict)
     external_ancestors: dict[str, list[str]] = field(default_factory=dict)
     field_names: frozenset[str] | None = None
+    synthetic: dict[tuple, nodes.ClassDef] | None = None
 
 
 def memo(ctx: ModuleContext) -> Memo:
