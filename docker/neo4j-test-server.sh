@@ -49,14 +49,21 @@ build() {
     touch "$JAR"
 }
 
-# The pid of a running server, or nothing; a pid file left by a dead or reused process is stale.
-running_pid() {
+# The pid of the server process this state dir records, or nothing; a pid file left by a
+# dead or reused process is stale.
+server_pid() {
     local pid
     pid="$(cat "$STATE/pid" 2>/dev/null)" || return 0
     [[ "$pid" =~ ^[0-9]+$ ]] || return 0
     if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'neo4j-test-server.jar'; then
         echo "$pid"
     fi
+}
+
+# Its pid once it is ready: start writes the port file last.
+running_pid() {
+    [[ -f "$STATE/port" ]] && server_pid
+    return 0
 }
 
 uri() { echo "bolt://127.0.0.1:$(cat "$STATE/port")"; }
@@ -94,11 +101,11 @@ EOF
 }
 
 wait_ready() {
-    local pid="$1" waited=0
+    local pid="$1" port="$2" waited=0
     until grep -q '^NEO4J_TEST_SERVER_READY ' "$STATE/server.log" 2>/dev/null; do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 30 "$STATE/server.log" >&2 || true
-            rm -f "$STATE/pid" "$STATE/port"
+            rm -f "$STATE/pid"
             die "the server exited during start-up (log: $STATE/server.log)"
         fi
         if ((waited >= START_TIMEOUT * 2)); then
@@ -108,7 +115,7 @@ wait_ready() {
         sleep 0.5
         waited=$((waited + 1))
     done
-    verify_bolt "$(uri)" || { stop_server; die "started but Bolt does not answer"; }
+    verify_bolt "bolt://127.0.0.1:$port" || { stop_server; die "started but Bolt does not answer"; }
 }
 
 start() {
@@ -120,21 +127,21 @@ start() {
     fi
     check_java
     build
+    stop_server # one left half-started by an interrupted start
     port="${port:-$(free_port)}"
-    rm -rf "$STATE/home" "$STATE/pid" "$STATE/port"
-    echo "$port" >"$STATE/port"
     # shellcheck disable=SC2086  # JAVA_OPTS is a list of words
     nohup java $JAVA_OPTS -jar "$JAR" "$port" "$STATE/home" >"$STATE/server.log" 2>&1 9>&- </dev/null &
     pid=$!
     echo "$pid" >"$STATE/pid"
-    wait_ready "$pid"
+    wait_ready "$pid" "$port"
+    echo "$port" >"$STATE/port" # last: tests/neo4j_server.py takes a port file to mean "ready"
     say "Neo4j $(sed -n 's/^NEO4J_TEST_SERVER_READY .* neo4j=//p' "$STATE/server.log") ready, pid $pid"
     echo "NEO4J_URI=$(uri)"
 }
 
 stop_server() {
     local pid waited=0
-    pid="$(running_pid)"
+    pid="$(server_pid)"
     if [[ -n "$pid" ]]; then
         kill -TERM "$pid"
         while kill -0 "$pid" 2>/dev/null; do
@@ -161,9 +168,11 @@ status() {
 main() {
     local command="${1:-}"
     mkdir -p "$STATE"
-    # One command at a time per state dir (parallel test runs may all call start).
-    exec 9>"$STATE/lock"
-    flock 9
+    if [[ "$command" != status ]]; then
+        # One build/start/stop at a time per state dir (parallel test runs may all call start).
+        exec 9>"$STATE/lock"
+        flock 9
+    fi
     case "$command" in
         build) build ;;
         start) start "${2:-}" ;;

@@ -1,7 +1,7 @@
 """Where the Neo4j 5 test server is, for the tests that need one.
 
 The server runs outside pytest: `docker/neo4j-test-server.sh start` (called by the test
-command and by .ci/run) records its port and pid in .neo4j-test/. A test that needs Neo4j
+command and by .ci/run) records its pid in .neo4j-test/, and its port once it is ready. A test that needs Neo4j
 skips when there is none, except under CI=true, where a missing server is a failure:
 CI must never pass by skipping the Neo4j half of the suite.
 """

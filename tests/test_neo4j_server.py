@@ -6,6 +6,7 @@ docker/neo4j-test-server.sh started (skipped locally without it, failing under C
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -47,6 +48,11 @@ def test_a_live_server_process_gives_its_port(no_server):
     finally:
         stand_in.kill()
         stand_in.wait()
+
+
+def test_a_server_still_starting_is_no_server(no_server):
+    (no_server / "pid").write_text(f"{os.getpid()}\n")  # the port file comes once it is ready
+    assert neo4j_uri() is None
 
 
 def test_a_dead_pid_is_no_server(no_server):
