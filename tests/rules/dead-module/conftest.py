@@ -1,0 +1,1 @@
+"""pytest's conftest: loaded by pytest."""  # ok: dead-module

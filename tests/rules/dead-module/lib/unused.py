@@ -1,0 +1,3 @@
+"""Nothing imports this submodule."""  # ruleid: dead-module
+
+X = 1

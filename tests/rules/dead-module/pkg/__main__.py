@@ -1,0 +1,5 @@
+"""`python -m pkg`: never reported."""  # ok: dead-module
+
+from pkg.cli import main
+
+main()

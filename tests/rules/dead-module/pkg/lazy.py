@@ -1,0 +1,3 @@
+"""Imported only inside a function."""  # ok: dead-module
+
+LAZY = 2

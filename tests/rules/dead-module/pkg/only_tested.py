@@ -1,0 +1,5 @@
+"""Imported only by tests: module-used-only-by-tests reports it, not this rule."""  # ok: dead-module
+
+
+def checked():
+    return 6

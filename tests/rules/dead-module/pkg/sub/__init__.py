@@ -1,0 +1,1 @@
+"""A subpackage whose module is imported directly."""  # ok: dead-module

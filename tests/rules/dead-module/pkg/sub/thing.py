@@ -1,0 +1,3 @@
+"""Imported as pkg.sub.thing."""  # ok: dead-module
+
+THING = 7

@@ -1,0 +1,5 @@
+"""Imported only under TYPE_CHECKING: still used, by the type checker."""  # ok: dead-module
+
+
+class Shape:
+    pass
