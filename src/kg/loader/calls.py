@@ -6,7 +6,8 @@ nothing, the same inference is looked at more closely, still by type, never
 by name: an item of a dict/list literal (`handlers[key]()`,
 `handlers.get(key)()`: every callable in the literal), a method of an
 external receiver whose method astroid could not see (`df.to_csv()` ->
-`pandas.core.frame.DataFrame.to_csv`). Only then are definitions of the
+`pandas.core.frame.DataFrame.to_csv`), a receiver whose type only its annotation
+gives (calls_types: `def f(ctx: Context): ctx.run()`). Only then are definitions of the
 loaded code with the callee's name taken (resolved "name", lower confidence:
 calls_names), and failing that the call site stays, unresolved, with its text.
 
@@ -24,6 +25,7 @@ from astroid import nodes
 
 from kg.loader import calls_io, calls_refs, calls_walk
 from kg.loader.calls_names import ModuleNames
+from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
 from kg.loader.resolve import (
     Callee,
@@ -51,18 +53,19 @@ class Resolution:
 
 
 def extract(ctx: ModuleContext) -> None:
-    names = ModuleNames(ctx)
+    names, types = ModuleNames(ctx), Types(ctx)
     uses = calls_walk.collect(ctx.tree, names.index.names)
     resolutions = {}
     for call in uses.calls:
-        resolution = resolve_call(ctx, call, names)
+        resolution = resolve_call(ctx, call, names, types)
         resolutions[id(call)] = resolution
         _add_call_site(ctx, call, resolution)
     calls_refs.extract(ctx, uses, resolutions)
 
 
-def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames) -> Resolution:
-    callees = _inferred_callees(ctx, call)
+def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
+                 types: Types) -> Resolution:
+    callees = _inferred_callees(ctx, call, types)
     if callees:
         share = round(1 / len(callees), 3)
         targets = [_with_io(ctx, call, t) for callee in callees for t in callee]
@@ -74,7 +77,7 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames) -> Re
     return Resolution(UNRESOLVED, ())
 
 
-def _inferred_callees(ctx: ModuleContext, call: nodes.Call) -> list[Callee]:
+def _inferred_callees(ctx: ModuleContext, call: nodes.Call, types: Types) -> list[Callee]:
     func = call.func
     callees = callees_of(ctx, ctx.infer(func))
     if callees:
@@ -84,9 +87,19 @@ def _inferred_callees(ctx: ModuleContext, call: nodes.Call) -> list[Callee]:
     if _is_dict_get(func):
         return _container_callees(ctx, func.func.expr)
     if isinstance(func, nodes.Attribute):
-        found = (member_of_receiver(ctx, r, func.attrname) for r in ctx.infer(func.expr))
-        return [(t,) for t in sorted({t for t in found if t is not None})]
+        return _member_callees(ctx, func, types)
     return []
+
+
+def _member_callees(ctx: ModuleContext, func: nodes.Attribute, types: Types) -> list[Callee]:
+    """`receiver.name` through the receiver's inferred or annotated type (calls_types); for an
+    external receiver whose member astroid cannot see, `module.Class.name` all the same."""
+    receivers = types.values(func.expr)
+    callees = callees_of(ctx, [v for r in receivers for v in types.member(r, func.attrname)])
+    if callees:
+        return callees
+    found = (member_of_receiver(ctx, r, func.attrname) for r in receivers)
+    return [(t,) for t in sorted({t for t in found if t is not None})]
 
 
 def _container_callees(ctx: ModuleContext, container: nodes.NodeNG) -> list[Callee]:

@@ -30,11 +30,7 @@ class Definition:
 class NameIndex:
     definitions: dict[str, list[Definition]] = field(default_factory=lambda: defaultdict(list))
     variables: set[str] = field(default_factory=set)     # module-level assigned names
-
-    @property
-    def names(self) -> set[str]:
-        """Every simple name that may refer to a definition or a module variable."""
-        return set(self.definitions) | self.variables
+    names: set[str] = field(default_factory=set)         # either: worth resolving as a use
 
 
 def index_of(project: Project) -> NameIndex:
@@ -56,6 +52,7 @@ def _build(project: Project) -> NameIndex:
     for parsed in project.trees():
         index.variables.update(name for name, assigned in parsed.tree.locals.items()
                                if any(isinstance(n, nodes.AssignName) for n in assigned))
+    index.names = set(index.definitions) | index.variables
     return index
 
 

@@ -2,8 +2,10 @@
 
 A name is a reference when scope lookup takes it to a class, function or
 module variable of the loaded code (following `from x import y` through the
-loaded modules, re-exports included); an attribute when inference does
-(`self.handler`, `mod.CONSTANT`). Only names some definition or module
+loaded modules, re-exports included); an attribute when its receiver infers
+to a loaded module, class or instance whose member by that name is one
+(`self.handler`, `mod.CONSTANT`, `Class.method`; the member is looked up,
+not evaluated). Only names some definition or module
 variable of the loaded code carries are looked at (calls_walk), so most
 names cost a set lookup.
 """
@@ -13,10 +15,9 @@ from __future__ import annotations
 from astroid import bases, nodes
 from astroid.exceptions import AstroidError
 
-from kg.loader.calls_names import index_of
 from kg.loader.calls_walk import ANNOTATION, Uses
 from kg.loader.context import ModuleContext, label_of
-from kg.loader.resolve import Target, class_target, unwrap
+from kg.loader.resolve import Target, class_target, is_property
 
 MAX_REEXPORT_HOPS = 4
 
@@ -51,16 +52,27 @@ def _add_once(ctx: ModuleContext, seen: set, key: tuple, **props) -> None:
 def _referenced(ctx: ModuleContext, node) -> list[Target]:
     if isinstance(node, nodes.Name):
         return _looked_up(ctx, node, node.name)
-    index = index_of(ctx.project)
-    found: list[Target] = []
-    if node.attrname in index.variables:
-        for receiver in ctx.infer(node.expr):
-            if isinstance(receiver, nodes.Module) and ctx.project.is_local(receiver):
-                for assigned in receiver.locals.get(node.attrname, ()):
-                    found += _definitions(ctx, assigned, node.attrname, 0)
-    if not found and node.attrname in index.definitions:
-        found = [t for v in ctx.infer(node) if (t := _local_definition(ctx, v)) is not None]
-    return sorted(set(found))
+    found: set[Target] = set()
+    for receiver in ctx.infer(node.expr):
+        for member in _members(ctx, receiver, node.attrname):
+            found.update(_definitions(ctx, member, node.attrname, 0))
+    return sorted(found)
+
+
+def _members(ctx: ModuleContext, receiver, name: str) -> list[nodes.NodeNG]:
+    """The definitions `receiver.name` names, looked up on the receiver's module or class
+    without evaluating them (a property read is a call of its getter, not a reference)."""
+    if isinstance(receiver, nodes.Module):
+        return receiver.locals.get(name, []) if ctx.project.is_local(receiver) else []
+    cls = receiver if isinstance(receiver, nodes.ClassDef) else getattr(receiver, "_proxied", None)
+    if not isinstance(cls, nodes.ClassDef) or isinstance(receiver, nodes.Const):
+        return []
+    try:
+        members = cls.getattr(name)
+    except (AstroidError, RecursionError):
+        return []
+    return [m for m in members if isinstance(m, nodes.ClassDef | nodes.FunctionDef)
+            and not is_property(m)]
 
 
 def _looked_up(ctx: ModuleContext, node: nodes.NodeNG, name: str) -> list[Target]:
@@ -74,8 +86,8 @@ def _looked_up(ctx: ModuleContext, node: nodes.NodeNG, name: str) -> list[Target
 def _definitions(ctx: ModuleContext, node: nodes.NodeNG, name: str, hops: int) -> list[Target]:
     """The loaded code's definitions a binding of `name` stands for."""
     if isinstance(node, nodes.ClassDef | nodes.FunctionDef):
-        target = _local_definition(ctx, node)
-        return [target] if target else []
+        kg_id = ctx.project.id_of(node)
+        return [Target(label_of(node), kg_id, node.qname())] if kg_id else []
     if isinstance(node, nodes.AssignName):
         module = node.scope()
         if isinstance(module, nodes.Module) and ctx.project.is_local(module):
@@ -97,15 +109,6 @@ def _imported(ctx: ModuleContext, node: nodes.ImportFrom, name: str, hops: int) 
     if parsed is None or parsed.tree is None:
         return []
     return [t for a in parsed.tree.locals.get(real, ()) for t in _definitions(ctx, a, real, hops + 1)]
-
-
-def _local_definition(ctx: ModuleContext, value) -> Target | None:
-    if isinstance(value, bases.UnboundMethod):
-        value = unwrap(value)
-    if not isinstance(value, nodes.ClassDef | nodes.FunctionDef):
-        return None
-    kg_id = ctx.project.id_of(value)
-    return Target(label_of(value), kg_id, value.qname()) if kg_id else None
 
 
 def _raised(ctx: ModuleContext, exc: nodes.NodeNG, resolutions: dict) -> list[Target]:

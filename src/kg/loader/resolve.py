@@ -173,6 +173,13 @@ def _mro(cls: nodes.ClassDef) -> list[nodes.ClassDef]:
             return [cls]
 
 
+def is_property(function: nodes.NodeNG) -> bool:
+    """Decorated as a property: reading it calls it, so it is neither a method nor a value."""
+    decorators = function.decorators.nodes if getattr(function, "decorators", None) else []
+    return any(d.as_string().rsplit(".", 1)[-1] in ("property", "cached_property", "setter")
+               for d in decorators)
+
+
 def _class_of(value) -> nodes.ClassDef | None:
     if isinstance(value, nodes.ClassDef):
         return value
