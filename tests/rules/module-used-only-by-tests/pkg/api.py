@@ -1,0 +1,5 @@
+"""Imported by pkg.cli and by tests."""  # ok: module-used-only-by-tests
+
+
+def call():
+    return 1

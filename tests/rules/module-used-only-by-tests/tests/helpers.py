@@ -1,0 +1,5 @@
+"""A test helper module: test code itself, never reported."""  # ok: module-used-only-by-tests
+
+
+def make():
+    return 6
