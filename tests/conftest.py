@@ -5,6 +5,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from neo4j_server import neo4j_marker_gate, neo4j_test_uri  # noqa: E402, F401  (pytest fixtures)
+
 STORES = ("embedded", "neo4j")
 
 

@@ -171,3 +171,20 @@ def test_a_killed_reload_leaves_the_previous_graph_whole(store, tmp_path, kill_a
                            "ORDER BY a.id, b.id").rows == contains
         store_load(after, tmp_path, APP_V2, "one")
         assert names(after, "Class") == ["A2"]
+
+
+def test_a_store_of_another_schema_is_refused_untouched(tmp_path):
+    import ladybug
+    folder = tmp_path / "old"
+    folder.mkdir()
+    db = ladybug.Database(str(folder / "graph.lbdb"))
+    conn = ladybug.Connection(db)
+    conn.execute("CREATE NODE TABLE Module(id STRING, name STRING, PRIMARY KEY(id))")
+    conn.execute("CREATE (:Module {id: 'old', name: 'kept'})")
+    db.close()
+    with pytest.raises(StoreUnavailable, match="another graph schema"), \
+            EmbeddedStore(folder) as store:
+        store_load(store, tmp_path, APP_V1, "one")
+    db = ladybug.Database(str(folder / "graph.lbdb"), read_only=True)
+    rows = ladybug.Connection(db).execute("MATCH (m:Module) RETURN m.name").get_all()
+    assert rows == [["kept"]]

@@ -53,7 +53,7 @@ class EmbeddedStore(Store):
         self._writable = write
         conn = ladybug.Connection(self._db)
         if write:
-            _ensure_schema(conn)
+            _ensure_schema(conn, self.dir)
         return conn
 
     def _close_db(self) -> None:
@@ -123,20 +123,38 @@ def _store_error(e: RuntimeError, path: Path) -> StoreUnavailable:
     return StoreUnavailable(f"cannot open the store {path}: {text.splitlines()[0]}")
 
 
-def _ensure_schema(conn: ladybug.Connection) -> None:
-    result = conn.execute("CALL show_tables() RETURN name")
-    existing = set()
-    while result.has_next():
-        existing.add(result.get_next()[0])
+def _ensure_schema(conn: ladybug.Connection, path: Path) -> None:
+    """Create missing tables; refuse a store whose tables another schema made (nothing is lost)."""
+    existing = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
     for label in NODES:
         if label not in existing:
             columns = ", ".join(f"{name} {type}" for name, type in node_properties(label).items())
             conn.execute(f"CREATE NODE TABLE {label}({columns}, PRIMARY KEY(id))")
+        else:
+            _check_columns(conn, path, label, list(node_properties(label)))
     for type, (pairs, props) in RELATIONSHIPS.items():
         if type not in existing:
             ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
             columns = "".join(f", {name} {t}" for name, t in props.items())
             conn.execute(f"CREATE REL TABLE {type}({ends}{columns})")
+        else:
+            _check_columns(conn, path, type, list(props))
+
+
+def _check_columns(conn, path: Path, table: str, expected: list[str]) -> None:
+    found = [row[0] for row in _rows(conn, f"CALL table_info('{table}') RETURN name")]
+    if found != expected:
+        raise StoreUnavailable(
+            f"the store {path} was written with another graph schema ({table} has columns "
+            f"{', '.join(found)}); load into a new store (--store) or delete {path} and load again")
+
+
+def _rows(conn, cypher: str) -> list:
+    result = conn.execute(cypher)
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next())
+    return rows
 
 
 def _copy_nodes(conn: ladybug.Connection, label: str, rows: list[dict]) -> None:
