@@ -339,14 +339,17 @@ def test_assignment_nodes(tmp_path):
             a, b = 1, 2
             n: int = 4
             m: int
+            s = {
+                'é': 1,
+            }
     ''')
     rows = {(r["target_text"], r["kind"], r["value_text"], r["line"], r["col"])
             for r in g.rows("Assignment")}
     assert rows == {
         ("LIMIT", "name", "3", 1, 0), ("x", "name", "1", 4, 4),
-        ("obj.attr", "attribute", "'v'", 5, 4), ("table['k']", "subscript", "x", 6, 4),
-        ("x", "augmented", "2", 7, 4), ("(a, b)", "name", "(1, 2)", 8, 4),
-        ("n", "name", "4", 9, 4),
+        ("obj.attr", "attribute", '"v"', 5, 4), ("table['k']", "subscript", "x", 6, 4),
+        ("x", "augmented", "2", 7, 4), ("(a, b)", "name", "1, 2", 8, 4),
+        ("n", "name", "4", 9, 4), ("s", "name", "{ 'é': 1, }", 11, 4),
     }
     assert ("pkg.mod.f", "obj.attr@5") in g.edges("CONTAINS")
     assert ("pkg.mod", "LIMIT@1") in g.edges("CONTAINS")

@@ -21,6 +21,7 @@ __all__ = ["class_kind", "is_abstract", "extract"]
 def extract(ctx: ModuleContext) -> None:
     """Fields of every class in the module, and every field write and read in it."""
     access = Access(ctx)
+    lines = (ctx.parsed.text or "").splitlines()
     stack = [ctx.tree]
     while stack:
         node = stack.pop()
@@ -28,7 +29,7 @@ def extract(ctx: ModuleContext) -> None:
             _inherits(ctx, node)
             _fields(ctx, node)
         elif isinstance(node, nodes.Assign | nodes.AnnAssign | nodes.AugAssign):
-            _assignment(ctx, node)
+            _assignment(ctx, node, lines)
         elif isinstance(node, nodes.AssignAttr):
             access.attribute_write(node)
         elif isinstance(node, nodes.Attribute):
@@ -66,11 +67,11 @@ def _fields(ctx: ModuleContext, cls: nodes.ClassDef) -> None:
         ctx.facts.add_edge("HAS_FIELD", "Class", class_id, "Field", target)
 
 
-def _assignment(ctx: ModuleContext, statement) -> None:
+def _assignment(ctx: ModuleContext, statement, lines: list[str]) -> None:
     if isinstance(statement, nodes.AnnAssign) and statement.value is None:
         return      # `x: int` declares, it does not assign
     targets = statement.targets if isinstance(statement, nodes.Assign) else [statement.target]
-    value = statement.value.as_string() if statement.value is not None else ""
+    value = _source(statement.value, lines)
     label, container = ctx.container_of(statement)
     for target in targets:
         kind = "augmented" if isinstance(statement, nodes.AugAssign) else _target_kind(target)
@@ -92,6 +93,24 @@ def _target_kind(target) -> str:
     if isinstance(target, nodes.Subscript):
         return "subscript"
     return "name"
+
+
+def _source(node, lines: list[str]) -> str:
+    """The node's text as written, cut short: cheaper than as_string() on a large literal."""
+    start, end = node.lineno, node.end_lineno
+    if not start or not end or end > len(lines) or not lines[start - 1].isascii() \
+            or not lines[end - 1].isascii():   # columns count UTF-8 bytes
+        return node.as_string()
+    if start == end:
+        return lines[start - 1][node.col_offset:node.end_col_offset]
+    parts = [lines[start - 1][node.col_offset:]]
+    for number in range(start, end - 1):
+        if sum(len(p) for p in parts) > SHORT:
+            break
+        parts.append(lines[number])
+    else:
+        parts.append(lines[end - 1][:node.end_col_offset])
+    return " ".join(parts)
 
 
 def _short(text: str) -> str:
