@@ -4,7 +4,13 @@ A write is tied to a field only through the inferred type of what is written to
 (or the class a constructor call infers to), never through the attribute's name
 alone: `other.name = x` on an unrelated class is not a write to `User.name`.
 To stay cheap, a receiver is only inferred when the attribute's name is the name
-of some field in the project.
+of some field in the project, and never when it is a plain parameter (astroid
+could only infer it from its default, at a high price).
+
+Constructor arguments (keyword, positional, `**{...}`) are writes only for classes
+whose constructor is generated from their fields (dataclass, pydantic, attrs,
+NamedTuple, TypedDict). A plain class's `__init__` parameters are not its fields;
+its own `self.x = x` is the write, attributed to `__init__`.
 
 Unknown content. A constructor call that passes `**kwargs` of unknown content
 (or `model_validate(data)`, `model_copy(update=data)`, `replace(obj, **changes)`
