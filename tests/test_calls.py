@@ -1,0 +1,534 @@
+"""Call sites and their resolution by inference; references, raises and catches."""
+
+import pytest
+
+from harness import load_code
+from kg.loader.calls import call_stats
+from kg.loader.calls_io import io_of, is_write_mode, normalise
+
+
+def targets(g, site):
+    """Readable targets of a call site named `callee_text@line`."""
+    return {dst for src, dst in g.edges("RESOLVES_TO") if src == site}
+
+
+def site(g, name):
+    return g.node("CallSite", name)
+
+
+def test_plain_function_call_site_properties_and_edges(tmp_path):
+    g = load_code(tmp_path, '''
+        def f(a, *args, **kw):
+            return a
+
+        def g(xs, opts):
+            return f(1, *xs, key=2, **opts)
+    ''')
+    s = site(g, "f@5")
+    assert (s["caller"], s["col"], s["args"], s["keywords"]) == ("pkg.mod.g", 11, 1, ["key"])
+    assert s["star_args"] and s["star_kwargs"]
+    assert (s["resolved"], s["confidence"]) == ("inference", 1.0)
+    assert targets(g, "f@5") == {"pkg.mod.f"}
+    assert ("pkg.mod.g", "f@5") in g.edges("CONTAINS")
+    assert g.edge_props("CALLS", "pkg.mod.g", "pkg.mod.f") == [
+        {"line": 5, "resolved": "inference", "confidence": 1.0}]
+    assert g.edge_props("RESOLVES_TO", "f@5", "pkg.mod.f") == [
+        {"resolved": "inference", "confidence": 1.0}]
+
+
+def test_methods_through_the_inferred_receiver_type(tmp_path):
+    g = load_code(tmp_path, '''
+        class Helper:
+            def run(self):
+                pass
+
+        class Base:
+            def run(self):
+                pass
+
+        class Child(Base):
+            def __init__(self):
+                self.helper = Helper()
+
+            def run(self):
+                super().run()
+                self.helper.run()
+                self.done()
+
+            def done(self):
+                pass
+
+            @classmethod
+            def make(cls):
+                return cls()
+
+        class Unrelated:
+            def done(self):
+                pass
+
+        def make_child():
+            return Child()
+
+        def main():
+            make_child().run()
+            Child.make().done()
+    ''')
+    assert targets(g, "super().run@14") == {"pkg.mod.Base.run"}
+    assert targets(g, "self.helper.run@15") == {"pkg.mod.Helper.run"}
+    assert targets(g, "self.done@16") == {"pkg.mod.Child.done"}
+    assert targets(g, "make_child().run@33") == {"pkg.mod.Child.run"}
+    assert targets(g, "Child.make().done@34") == {"pkg.mod.Child.done"}
+    assert targets(g, "cls@23") == {"pkg.mod.Child", "pkg.mod.Child.__init__"}
+    # a same-named method of an unrelated class is not a target when the type is known
+    assert ("pkg.mod.Child.run", "pkg.mod.Unrelated.done") not in g.edges("CALLS")
+    assert ("pkg.mod.main", "pkg.mod.Unrelated.done") not in g.edges("CALLS")
+    assert ("pkg.mod.Child.run", "pkg.mod.Helper.run") in g.edges("CALLS")
+    assert ("pkg.mod.Child.run", "pkg.mod.Child.run") not in g.edges("CALLS")
+
+
+def test_constructors_call_the_class_and_the_init_that_runs(tmp_path):
+    g = load_code(tmp_path, '''
+        from dataclasses import dataclass
+
+        class Base:
+            def __init__(self):
+                pass
+
+        class Child(Base):
+            pass
+
+        class Own(Base):
+            def __init__(self):
+                super().__init__()
+
+        @dataclass
+        class Record:
+            x: int
+
+        class Failure(Exception):
+            pass
+
+        def build():
+            Child()
+            Own()
+            Record(1)
+            Failure("x")
+    ''')
+    assert targets(g, "Child@22") == {"pkg.mod.Child", "pkg.mod.Base.__init__"}
+    assert targets(g, "Own@23") == {"pkg.mod.Own", "pkg.mod.Own.__init__"}
+    assert targets(g, "Record@24") == {"pkg.mod.Record"}
+    assert targets(g, "Failure@25") == {"pkg.mod.Failure"}
+    assert site(g, "Child@22")["confidence"] == 1.0     # the class and its __init__ are one callee
+    assert ("pkg.mod.build", "pkg.mod.Base.__init__") in g.edges("CALLS")
+    assert ("pkg.mod.build", "pkg.mod.Own.__init__") in g.edges("CALLS")
+
+
+def test_decorated_functions_resolve_to_themselves_not_to_the_wrapper(tmp_path):
+    g = load_code(tmp_path, '''
+        import functools
+
+        def logged(fn):
+            @functools.wraps(fn)
+            def wrapper(*a, **k):
+                return fn(*a, **k)
+            return wrapper
+
+        class Registered:
+            def __init__(self, fn):
+                self.fn = fn
+
+        @logged
+        def work():
+            pass
+
+        @functools.lru_cache(maxsize=None)
+        def cached():
+            pass
+
+        @Registered
+        def registered():
+            pass
+
+        def main():
+            work()
+            cached()
+            registered()
+    ''')
+    assert targets(g, "work@26") == {"pkg.mod.work"}
+    assert targets(g, "cached@27") == {"pkg.mod.cached"}
+    assert targets(g, "registered@28") == {"pkg.mod.registered"}
+    assert ("pkg.mod.main", "pkg.mod.logged.wrapper") not in g.edges("CALLS")
+
+
+def test_partial_class_attribute_dict_and_list_callables(tmp_path):
+    g = load_code(tmp_path, '''
+        import functools
+
+        def f(a, b=0):
+            return a
+
+        def g(a):
+            return a
+
+        def unused(a):
+            return a
+
+        HANDLERS = {"f": f, "g": g}
+        STEPS = [f, g]
+
+        class Job:
+            handler = f
+
+            def go(self):
+                self.handler()
+
+        def main(key, i):
+            p = functools.partial(f, 1)
+            p(2)
+            HANDLERS[key](1)
+            HANDLERS["g"](1)
+            STEPS[i](1)
+            HANDLERS.get(key)(1)
+    ''')
+    assert targets(g, "self.handler@19") == {"pkg.mod.f"}
+    assert targets(g, "functools.partial@22") == {"functools.partial"}
+    assert targets(g, "p@23") == {"pkg.mod.f"}
+    assert targets(g, "HANDLERS[key]@24") == {"pkg.mod.f", "pkg.mod.g"}
+    assert g.edge_props("RESOLVES_TO", "HANDLERS[key]@24", "pkg.mod.g") == [
+        {"resolved": "inference", "confidence": 0.5}]
+    assert targets(g, "HANDLERS['g']@25") == {"pkg.mod.g"}
+    assert targets(g, "STEPS[i]@26") == {"pkg.mod.f", "pkg.mod.g"}
+    assert targets(g, "HANDLERS.get(key)@27") == {"pkg.mod.f", "pkg.mod.g"}
+    assert not {t for _, t in g.edges("CALLS") if t == "pkg.mod.unused"}
+    assert ("pkg.mod.main", "pkg.mod.f") in g.edges("REFERENCES")    # partial(f, ...) uses f
+
+
+def test_several_inferred_targets_are_all_kept(tmp_path):
+    g = load_code(tmp_path, '''
+        class A:
+            def run(self):
+                pass
+
+        class B:
+            def run(self):
+                pass
+
+        class C:
+            def run(self):
+                pass
+
+        def main(flag):
+            worker = A() if flag else B()
+            worker.run()
+    ''')
+    assert targets(g, "worker.run@15") == {"pkg.mod.A.run", "pkg.mod.B.run"}
+    s = site(g, "worker.run@15")
+    assert (s["resolved"], s["confidence"]) == ("inference", 0.5)
+    assert "pkg.mod.C.run" not in targets(g, "worker.run@15")
+
+
+def test_annotated_receivers_resolve_by_their_declared_type(tmp_path):
+    g = load_code(tmp_path, '''
+        from dataclasses import dataclass
+
+        class Store:
+            def put(self):
+                pass
+
+        class Other:
+            def put(self):
+                pass
+
+        @dataclass
+        class Service:
+            store: Store
+
+            def save(self):
+                self.store.put()
+
+        class Holder:
+            def __init__(self, store: Store):
+                self.store = store
+
+            @property
+            def backend(self) -> Store:
+                return self.store
+
+            def save(self):
+                self.store.put()
+                self.backend.put()
+
+        def save(store: Store | None, text: str):
+            store.put()
+            text.split()
+    ''')
+    assert targets(g, "self.store.put@16") == {"pkg.mod.Store.put"}
+    assert targets(g, "self.store.put@27") == {"pkg.mod.Store.put"}
+    assert targets(g, "self.backend.put@28") == {"pkg.mod.Store.put"}
+    assert targets(g, "store.put@31") == {"pkg.mod.Store.put"}
+    assert targets(g, "text.split@32") == {"builtins.str.split"}
+    assert all(site(g, n)["resolved"] == "inference"
+               for n in ("self.store.put@16", "store.put@31", "text.split@32"))
+
+
+def test_name_fallback_only_when_inference_fails_and_prefers_the_same_module(tmp_path):
+    g = load_code(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/a.py": '''
+            def helper():
+                pass
+
+            class Tool:
+                def polish(self):
+                    pass
+
+            def main(unknown):
+                unknown.helper()
+                unknown.polish()
+                unknown.nothing_like_it()
+                helper()
+        ''',
+        "pkg/b.py": '''
+            def helper():
+                pass
+        ''',
+    })
+    fallback = site(g, "unknown.helper@9")
+    assert fallback["resolved"] == "name" and 0 < fallback["confidence"] < 1
+    assert targets(g, "unknown.helper@9") == {"pkg.a.helper"}       # not pkg.b.helper
+    assert g.edge_props("CALLS", "pkg.a.main", "pkg.a.helper")[0]["resolved"] == "name"
+    assert targets(g, "unknown.polish@10") == {"pkg.a.Tool.polish"}
+    assert site(g, "helper@12")["resolved"] == "inference"
+    unresolved = site(g, "unknown.nothing_like_it@11")
+    assert (unresolved["resolved"], unresolved["confidence"]) == ("unresolved", 0.0)
+    assert targets(g, "unknown.nothing_like_it@11") == set()
+    assert ("pkg.a", "unknown.nothing_like_it@11") not in g.edges("CONTAINS")
+    assert ("pkg.a.main", "unknown.nothing_like_it@11") in g.edges("CONTAINS")
+
+
+def test_externals_carry_their_io(tmp_path):
+    g = load_code(tmp_path, '''
+        import json
+        import os
+        import shutil
+        import subprocess
+        from pathlib import Path
+
+        import requests
+
+        def main(data, fh):
+            subprocess.run(["ls"])
+            os.system("ls")
+            Path("out").write_text("x")
+            Path("in").read_text()
+            open("out", "w")
+            open("in")
+            open("in", mode="rb")
+            json.dump(data, fh)
+            json.load(fh)
+            shutil.copy("a", "b")
+            os.makedirs("d")
+            os.path.join("a", "b")
+            requests.get("http://x")
+            len(data)
+    ''')
+    io = {r["qualname"]: r["io"] for r in g.rows("External") if r.get("io") is not None}
+    assert io["subprocess.run"] == "subprocess"
+    assert io["os.system"] == "subprocess"
+    assert io["pathlib.Path.write_text"] == "write"
+    assert io["pathlib.Path.read_text"] == "read"
+    assert io["builtins.open#write"] == "write"
+    assert io["builtins.open"] == "read"
+    assert io["json.dump"] == "write" and io["json.load"] == "read"
+    assert io["shutil.copy"] == "write" and io["os.makedirs"] == "write"
+    assert io["os.path.join"] == "" and io["builtins.len"] == ""
+    assert io["requests.api.get"] == "network"
+    assert targets(g, "open@14") == {"builtins.open#write"}
+    assert targets(g, "open@15") == {"builtins.open"}
+    assert targets(g, "open@16") == {"builtins.open"}
+    assert targets(g, "Path('out').write_text@12") == {"pathlib.Path.write_text"}
+    assert targets(g, "Path@12") == {"pathlib.Path"}       # the chained call is its own site
+
+
+@pytest.mark.parametrize("qualname, io", [
+    ("pandas.core.frame.DataFrame.to_csv", "write"),
+    ("pandas.core.frame.DataFrame.to_parquet", "write"),
+    ("pandas.io.parsers.readers.read_csv", "read"),
+    ("pickle.dump", "write"),
+    ("pathlib.PosixPath.write_bytes", "write"),
+    ("os.execvp", "subprocess"),
+    ("asyncio.subprocess.create_subprocess_exec", "subprocess"),
+    ("socket.create_connection", "network"),
+    ("urllib.request.urlopen", "network"),
+    ("urllib.parse.urlparse", ""),
+    ("subprocess.CalledProcessError", ""),
+    ("requests.exceptions.HTTPError", ""),
+    ("builtins.print", ""),
+])
+def test_io_table(qualname, io):
+    assert io_of(qualname) == io
+
+
+def test_qualnames_are_normalised_and_modes_read():
+    assert normalise("posix.system") == "os.system"
+    assert normalise("posixpath.join") == "os.path.join"
+    assert normalise("_io.open") == "builtins.open"
+    assert normalise("_pickle.dump") == "pickle.dump"
+    assert normalise("mypkg.run") == "mypkg.run"
+    assert is_write_mode("a") and is_write_mode("r+") and is_write_mode("w:gz")
+    assert not is_write_mode("rb") and not is_write_mode("r:xz")
+
+
+def test_references_values_decorators_annotations_and_not_bases_or_calls(tmp_path):
+    g = load_code(tmp_path, '''
+        import threading
+
+        def task():
+            pass
+
+        def deco(fn):
+            return fn
+
+        class Base:
+            pass
+
+        class Model(Base):
+            pass
+
+        class Worker:
+            def run(self):
+                pass
+
+            def start(self):
+                threading.Thread(target=self.run)
+
+        @deco
+        def decorated(m: Model) -> Base:
+            task()
+            map(task, [])
+            callbacks = [task]
+            threading.Thread(target=task)
+            return callbacks
+    ''')
+    refs = g.edges("REFERENCES")
+    assert ("pkg.mod.Worker.start", "pkg.mod.Worker.run") in refs
+    assert ("pkg.mod", "pkg.mod.deco") in refs
+    assert g.edge_props("REFERENCES", "pkg.mod", "pkg.mod.deco") == [
+        {"line": 22, "kind": "decorator", "in_annotation": False}]
+    assert g.edge_props("REFERENCES", "pkg.mod.decorated", "pkg.mod.Model") == [
+        {"line": 23, "kind": "annotation", "in_annotation": True}]
+    assert ("pkg.mod.decorated", "pkg.mod.Base") in refs
+    lines = sorted(p["line"] for p in g.edge_props("REFERENCES", "pkg.mod.decorated",
+                                                     "pkg.mod.task"))
+    assert lines == [25, 26, 27]            # map(task), [task], target=task; not the call at 24
+    assert ("pkg.mod", "pkg.mod.Base") not in refs                  # a base class
+    assert ("pkg.mod.Model", "pkg.mod.Base") not in refs
+    assert ("pkg.mod.decorated", "pkg.mod.Worker") not in refs
+
+
+def test_module_variables_read_elsewhere_are_references(tmp_path):
+    g = load_code(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/config.py": '''
+            LIMIT = 3
+            unused = 1
+
+            def local_read():
+                return LIMIT
+        ''',
+        "pkg/use.py": '''
+            from pkg import config
+            from pkg.config import LIMIT
+
+            def one():
+                return LIMIT
+
+            def two():
+                return config.LIMIT
+
+            def shadow(LIMIT):
+                return LIMIT
+        ''',
+    })
+    refs = g.edges("REFERENCES")
+    assert {("pkg.config.local_read", "pkg.config.LIMIT"), ("pkg.use.one", "pkg.config.LIMIT"),
+            ("pkg.use.two", "pkg.config.LIMIT")} <= refs
+    assert g.edge_props("REFERENCES", "pkg.use.one", "pkg.config.LIMIT")[0]["kind"] == "value"
+    assert ("pkg.use.shadow", "pkg.config.LIMIT") not in refs
+    assert not {r for r in refs if r[1] == "pkg.config.unused"}
+
+
+def test_raises_and_catches(tmp_path):
+    g = load_code(tmp_path, '''
+        class AppError(Exception):
+            pass
+
+        class Other(Exception):
+            pass
+
+        def fail(flag):
+            try:
+                if flag:
+                    raise AppError("x")
+                raise ValueError
+            except (KeyError, AppError):
+                raise
+            except OSError as e:
+                raise e
+
+        def handler():
+            err = Other()
+            raise err
+    ''')
+    assert g.edges("RAISES") == {
+        ("pkg.mod.fail", "pkg.mod.AppError"), ("pkg.mod.fail", "builtins.ValueError"),
+        ("pkg.mod.fail", "builtins.OSError"), ("pkg.mod.handler", "pkg.mod.Other")}
+    assert g.edges("CATCHES") == {
+        ("pkg.mod.fail", "builtins.KeyError"), ("pkg.mod.fail", "pkg.mod.AppError"),
+        ("pkg.mod.fail", "builtins.OSError")}
+    assert g.edge_props("RAISES", "pkg.mod.fail", "pkg.mod.AppError") == [{"line": 10}]
+    assert ("pkg.mod.fail", "pkg.mod.AppError") not in g.edges("REFERENCES")
+
+
+def test_class_body_calls_belong_to_the_module_and_sit_in_the_class(tmp_path):
+    g = load_code(tmp_path, '''
+        def default():
+            return 1
+
+        class Settings:
+            value = default()
+    ''')
+    assert ("pkg.mod", "pkg.mod.default") in g.edges("CALLS")
+    assert ("pkg.mod.Settings", "default@5") in g.edges("CONTAINS")
+    assert site(g, "default@5")["caller"] == "pkg.mod"
+
+
+def test_pathological_code_keeps_its_call_sites(tmp_path):
+    g = load_code(tmp_path, '''
+        def a():
+            return b()()
+
+        def b():
+            return a()
+
+        x = x()
+        getattr(object(), "name")()
+    ''')
+    assert {"b@2", "b()@2", "a@5", "x@7"} <= g.names("CallSite")
+    assert site(g, "x@7")["resolved"] in ("unresolved", "name")
+
+
+def test_call_stats(tmp_path):
+    g = load_code(tmp_path, '''
+        def f():
+            pass
+
+        def main(unknown):
+            f()
+            unknown.f()
+            unknown.g()
+            print()
+    ''')
+    assert call_stats(g.facts) == {
+        "calls_total": 4, "calls_inferred": 2, "calls_by_name": 1, "calls_unresolved": 1,
+        "local_calls": 2, "local_calls_inferred": 1}
