@@ -20,10 +20,10 @@ from pathlib import Path
 
 from astroid import nodes
 
-from kg.loader import cli_helpers, spawns
+from kg.loader import commands, spawns
+from kg.loader.console_scripts import Script, console_scripts
 from kg.loader.context import FUNCTIONS, ModuleContext, Project
-from kg.loader.names_helpers import canonical, definition, longest_local_prefix, qualname_of
-from kg.loader.scripts_helpers import Script, console_scripts
+from kg.loader.import_names import canonical, definition, longest_local_prefix, qualname_of
 
 NESTED_SCOPES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef, nodes.Lambda)
 RUN_FUNCTIONS = {"typer.run", "typer.main.run"}
@@ -31,7 +31,7 @@ RUN_FUNCTIONS = {"typer.run", "typer.main.run"}
 
 def extract(ctx: ModuleContext) -> None:
     for node in ctx.tree.nodes_of_class(FUNCTIONS + (nodes.Call,)):
-        cli_helpers.collect(ctx, node)
+        commands.collect(ctx, node)
     for block in main_blocks(ctx.tree):
         ep = _entry_point(ctx.project, "main_block", ctx.module_name, target=ctx.module_name,
                           source=f"{ctx.file}:{block.lineno}", **ctx.position(block))
@@ -47,7 +47,7 @@ def extract(ctx: ModuleContext) -> None:
 
 
 def extract_project(project: Project, root: Path) -> None:
-    tree = cli_helpers.build(project)
+    tree = commands.build(project)
     starts: dict[str, list[str]] = defaultdict(list)     # CLI object -> command prefixes
     for script in console_scripts(root):
         key = _console_script(project, tree, script)
@@ -61,7 +61,7 @@ def extract_project(project: Project, root: Path) -> None:
     for key in tree.roots:
         if key not in starts:
             obj = tree.objects[key]
-            starts[key].append(obj.name or cli_helpers.default_name(obj))
+            starts[key].append(obj.name or commands.default_name(obj))
     for key in sorted(starts):
         for prefix in sorted(set(starts[key])):
             for command in tree.commands(key, prefix):
@@ -89,7 +89,7 @@ def _text(node: nodes.NodeNG) -> str:
     return node.as_string() if isinstance(node, nodes.Name) else ""
 
 
-def _console_script(project: Project, tree: cli_helpers.CliTree, script: Script) -> str | None:
+def _console_script(project: Project, tree: commands.CliTree, script: Script) -> str | None:
     """The console script's EntryPoint; the CLI object it runs, if it runs one."""
     key = canonical(project, script.qualname)
     if longest_local_prefix(project, key) is None:

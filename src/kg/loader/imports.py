@@ -21,7 +21,7 @@ from collections import defaultdict
 from astroid import nodes
 
 from kg.loader.context import FUNCTIONS, ModuleContext
-from kg.loader.names_helpers import absolute_name, longest_local_prefix
+from kg.loader.import_names import absolute_name, longest_local_prefix
 
 
 def extract(ctx: ModuleContext) -> None:

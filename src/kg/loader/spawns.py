@@ -1,7 +1,7 @@
 """SPAWNS: subprocess calls that run the project itself again.
 
 A call to subprocess, os.system/exec*/spawn* or asyncio's subprocess
-functions whose command line can be rebuilt from the source (argv_helpers)
+functions whose command line can be rebuilt from the source (argv.py)
 SPAWNS the Module it runs with `-m pkg.mod` (behind any launcher: `python3`,
 `accelerate launch`, `torchrun ...`, `uv run`), a package's `__main__`, or
 a project file it runs by path (`python scripts/train.py`), or
@@ -20,9 +20,9 @@ import os
 
 from astroid import nodes
 
-from kg.loader.argv_helpers import Token, Unknown, argv_of, text
+from kg.loader.argv import Token, Unknown, argv_of, text
 from kg.loader.context import ModuleContext, Project
-from kg.loader.names_helpers import qualname_of
+from kg.loader.import_names import qualname_of
 
 # qualname -> how the command is passed: (form, position of the first argument that counts)
 #   argv: a list (or a string) at that position; shell: a string there;

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from astroid import nodes
 
 from kg.loader.context import FUNCTIONS, ModuleContext, Project
-from kg.loader.names_helpers import definition, qualname_of
+from kg.loader.import_names import definition, qualname_of
 
 CLICK_FACTORIES = {"click.command": False, "click.group": True,
                    "click.decorators.command": False, "click.decorators.group": True}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from astroid import nodes
 
 from kg.loader.context import ModuleContext
-from kg.loader.names_helpers import qualname_of
+from kg.loader.import_names import qualname_of
 
 MAX_DEPTH = 6
 PYTHON_NAMES = {"sys.executable": "python"}
