@@ -7,38 +7,18 @@ failing. A comment alone on its line marks the next code line; a trailing one it
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from conftest import STORES, fresh_store
 from kg import api
+from kg.rules.fixtures import annotations
 from kg.rules.rule import BUNDLED, load_rules
 
 RULES_FIXTURES = Path(__file__).parent / "rules"
-ANNOTATION = re.compile(r"#\s*(ruleid|ok|todoruleid|todook):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
 BUNDLED_RULES = load_rules()
 CONSTRAINTS = [r.id for r in BUNDLED_RULES if r.kind == "constraint"]
-
-
-def annotations(root: Path, rule_id: str) -> dict[str, set[tuple[str, int]]]:
-    marks: dict[str, set[tuple[str, int]]] = {"ruleid": set(), "ok": set(), "todoruleid": set(),
-                                               "todook": set()}
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root).as_posix()
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for number, text in enumerate(lines, 1):
-            for kind, ids in ANNOTATION.findall(text):
-                if rule_id not in [i.strip() for i in ids.split(",")]:
-                    continue
-                target = number
-                if text.lstrip().startswith("#"):
-                    target = next((n for n in range(number + 1, len(lines) + 1)
-                                   if lines[n - 1].strip()
-                                   and not lines[n - 1].lstrip().startswith("#")), number)
-                marks[kind].add((rel, target))
-    return marks
 
 
 @pytest.fixture(scope="module", params=STORES)
