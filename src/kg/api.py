@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +15,11 @@ from kg.loader import extract
 from kg.loader.calls import call_stats
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, open_store
-from kg.rules import engine
+from kg.report import FORMATS, build, render
+from kg.report import baseline as baselines
+from kg.rules import engine, fixtures
 from kg.rules.config import find_config
-from kg.rules.rule import load_rules
+from kg.rules.rule import Rule, load_rules
 
 
 @dataclass
@@ -141,14 +144,18 @@ def audit(store: str | None = None, repo: str | None = None, rules_dirs: tuple =
           select: tuple[str, ...] = (), ignore: tuple[str, ...] = (), params: dict | None = None,
           baseline: set[str] | None = None, database: str | None = None) -> engine.Audit:
     """Run the bundled rules (and those in rules_dirs) on one loaded repository."""
-    rules = load_rules(tuple(Path(d) for d in rules_dirs))
     with open_store(store, database=database) as graph:
-        load_record = _one_repository(graph, repo)
-        config = find_config(Path(load_record["source"]))
-        chosen = _choose(rules, select, ignore, config.disabled)
-        return engine.run(graph, chosen, load_record["repo"], params={**config.params,
-                          **(params or {})}, rule_params=config.rule_params,
-                          severities=config.severities, baseline=baseline)
+        return _audit_on(graph, repo, rules_dirs, select, ignore, params, baseline)[0]
+
+
+def _audit_on(graph, repo, rules_dirs, select, ignore, params, baseline):
+    rules = load_rules(tuple(Path(d) for d in rules_dirs))
+    load_record = _one_repository(graph, repo)
+    config = find_config(Path(load_record["source"]))
+    chosen = _choose(rules, select, ignore, config.disabled)
+    return engine.run(graph, chosen, load_record["repo"], params={**config.params,
+                      **(params or {})}, rule_params=config.rule_params,
+                      severities=config.severities, baseline=baseline), load_record
 
 
 def _one_repository(graph, repo: str | None) -> dict:
@@ -178,3 +185,74 @@ def _choose(rules, select, ignore, disabled) -> list:
     for rule_id in list(chosen):
         chosen.update(by_id[rule_id].requires)
     return [by_id[i] for i in sorted(chosen)]
+
+
+@dataclass
+class AuditReport:
+    audit: engine.Audit
+    text: str
+    baseline_written: int | None = None
+
+
+def audit_report(store: str | None = None, repo: str | None = None, rules_dirs: tuple = (),
+                 select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+                 params: dict | None = None, baseline: str | Path | None = None,
+                 update_baseline: bool = False, fmt: str = "md",
+                 database: str | None = None) -> AuditReport:
+    """Audit one repository and render the report; with update_baseline, accept its findings."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
+    if update_baseline and baseline is None:
+        raise InputError("--update-baseline needs --baseline FILE to write to")
+    path = Path(baseline) if baseline is not None else None
+    accepted = baselines.read(path) if path and (path.exists() or not update_baseline) \
+        else set()
+    with open_store(store, database=database) as graph:
+        result, load_record = _audit_on(graph, repo, rules_dirs, select, ignore, params,
+                                        accepted)
+        written = None
+        if update_baseline:
+            written = baselines.write(path, result.findings + result.baselined)
+            result.baselined = sorted(result.findings + result.baselined,
+                                      key=engine.Finding.sort_key)
+            result.findings = []
+        header = {"kg_version": __version__,
+                  "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                  "source": load_record["source"], "commit": load_record.get("commit"),
+                  "loaded": load_record.get("finished")}
+        text = render(build(graph, result, header), fmt)
+    return AuditReport(audit=result, text=text, baseline_written=written)
+
+
+def rules(rules_dirs: tuple = ()) -> list[Rule]:
+    """The bundled rules and those in rules_dirs, by id."""
+    return load_rules(tuple(Path(d) for d in rules_dirs))
+
+
+def rule(rule_id: str, rules_dirs: tuple = ()) -> Rule:
+    for found in rules(rules_dirs):
+        if found.id == rule_id:
+            return found
+    raise InputError(f"unknown rule {rule_id!r}; `kg rules list` shows them")
+
+
+def check_rules(folder: str | Path) -> list[fixtures.RuleCheck]:
+    """Run each rule in folder on its annotated fixture folder/<id>/, in a throwaway store."""
+    folder = Path(folder)
+    own = [r for r in rules((folder,)) if r.path.parent == folder and r.kind == "constraint"]
+    if not own:
+        raise InputError(f"{folder}: no rule files (*.yaml) to test")
+    checks = []
+    for tested in own:
+        fixture = folder / tested.id
+        if not fixture.is_dir():
+            checks.append(fixtures.RuleCheck(tested.id, str(fixture),
+                                             problem=f"no fixture folder {fixture}"))
+            continue
+        with tempfile.TemporaryDirectory(prefix="kg-rule-test-") as tmp:
+            load(fixture, store=tmp, repo=tested.id)
+            found = audit(store=tmp, repo=tested.id, rules_dirs=(folder,), select=(tested.id,))
+        checks.append(fixtures.check(tested.id, fixture, fixtures.annotations(fixture, tested.id),
+                                     {(f.file, f.line) for f in found.findings}))
+    return checks
+

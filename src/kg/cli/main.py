@@ -8,6 +8,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg import __version__, api
+from kg.cli.audit import audit, rules
 from kg.cli.errors import reported
 from kg.cli.options import parse_params, store_options
 from kg.cli.output import cell, render
@@ -136,6 +137,10 @@ def _print_summary(s: api.LoadSummary) -> None:
         click.echo(f"  files partly extracted after an internal error ({len(s.step_errors)}):")
         for file, message in sorted(s.step_errors.items()):
             click.echo(f"    {file}: {message}")
+
+
+cli.add_command(audit)
+cli.add_command(rules)
 
 
 def main() -> None:
