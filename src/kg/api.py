@@ -14,7 +14,7 @@ from kg.errors import InputError
 from kg.loader import extract
 from kg.loader.calls import call_stats
 from kg.model.schema import SCHEMA_VERSION
-from kg.queries import QueryResult, open_store
+from kg.queries import QueryResult, callgraph, open_store
 from kg.report import FORMATS, build, render
 from kg.report import baseline as baselines
 from kg.rules import engine, fixtures
@@ -98,6 +98,29 @@ def query(cypher: str, params: dict | None = None, store: str | None = None,
         raise InputError("empty query")
     with open_store(store, database=database) as graph:
         return graph.query(cypher, params or {}, write=write)
+
+
+CALLGRAPH_FORMATS = ("pycg", "json", "dot")
+
+
+def export_callgraph(store: str | None = None, repo: str | None = None, fmt: str = "pycg",
+                     min_confidence: float = 0.0, database: str | None = None) -> str:
+    """The call graph of one loaded repository as text: PyCG's JSON, kg's own JSON (every
+    candidate with how it was resolved and its confidence), or Graphviz dot."""
+    if fmt not in CALLGRAPH_FORMATS:
+        raise InputError(f"unknown call graph format {fmt!r}; one of "
+                         f"{', '.join(CALLGRAPH_FORMATS)}")
+    with open_store(store, database=database) as graph:
+        name = _one_repository(graph, repo)["repo"]
+        edges = callgraph.edges(graph, name)
+        callers = callgraph.definitions(graph, name)
+    if fmt == "json":
+        chosen = [e.as_dict() for e in edges if e.confidence >= min_confidence]
+        return json.dumps({"repo": name, "edges": chosen}, indent=2, sort_keys=True) + "\n"
+    pycg = callgraph.to_pycg(edges, callers, min_confidence)
+    if fmt == "dot":
+        return callgraph.to_dot(pycg)
+    return json.dumps(pycg, indent=2, sort_keys=True) + "\n"
 
 
 def info(store: str | None = None, database: str | None = None) -> list[dict]:
