@@ -31,6 +31,8 @@ def render(doc: dict) -> str:
         "tool": {"driver": {"name": "kg", "version": str(doc["header"].get("kg_version", "")),
                             "rules": [_rule(r) for r in rules]}},
         "automationDetails": {"id": f"kg-audit/{doc['header']['repo']}/"},
+        "invocations": [{"executionSuccessful": True,
+                         "endTimeUtc": _utc(doc["header"].get("generated"))}],
         "results": results,
     }
     source = doc["header"].get("source")
@@ -38,6 +40,11 @@ def render(doc: dict) -> str:
         run["originalUriBaseIds"] = {"SRCROOT": {"uri": _root_uri(source)}}
     sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _utc(timestamp: str | None) -> str:
+    """SARIF wants UTC times with a Z."""
+    return (timestamp or "1970-01-01T00:00:00Z").replace("+00:00", "Z")
 
 
 def _root_uri(source: str) -> str:
