@@ -44,8 +44,8 @@ def store(request, tmp_path_factory):
 
 
 def report(store: str, fmt: str, **options) -> str:
-    return api.audit_report(store=store, rules_dirs=(REPORT_RULES,), select=SELECT, fmt=fmt,
-                            **options).text
+    return api.audit_report(store=store, repo="audit_app", rules_dirs=(REPORT_RULES,),
+                            select=SELECT, fmt=fmt, **options).text
 
 
 def as_json(store: str) -> dict:
