@@ -1,0 +1,1 @@
+"""Benchmarks of kg against real projects; see benchmarks/README.md."""

@@ -1,0 +1,130 @@
+"""The load benchmark's moving parts, on a tiny local package, without network."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import common  # noqa: E402
+from benchmarks import load as load_bench  # noqa: E402
+
+PACKAGE = {
+    "__init__.py": "",
+    "a.py": (
+        "def helper():\n"
+        "    return 1\n"
+        "\n"
+        "\n"
+        "def caller():\n"
+        "    helper()\n"            # inferred: a local function
+        "    missing_name()\n"      # not inferred: defined nowhere
+        "    return len([])\n"      # inferred: a builtin
+    ),
+    "tests/__init__.py": "",
+    "tests/test_a.py": "from pkg.a import caller\n\n\ndef test_caller():\n    caller()\n",
+}
+
+
+def write_package(folder: Path) -> Path:
+    root = folder / "pkg"
+    for rel, text in PACKAGE.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    return write_package(tmp_path_factory.mktemp("bench"))
+
+
+@pytest.fixture(scope="module")
+def runs(package) -> dict[str, common.Measurement]:
+    """One floor and one kg measurement, each in its own child process."""
+    return {w: load_bench.run_workload(w, package, common.TEST_GLOBS) for w in ("floor", "kg")}
+
+
+def test_count_lines_counts_an_unterminated_last_line(tmp_path):
+    (tmp_path / "a.py").write_text("x = 1\ny = 2\n")
+    (tmp_path / "b.py").write_text("z = 3")
+    (tmp_path / "c.py").write_text("")
+    assert common.count_lines(sorted(tmp_path.iterdir())) == 3
+
+
+def test_test_folders_are_left_out_of_the_files(package):
+    kept = {f.rel for f in common.python_files(package, common.TEST_GLOBS)}
+    everything = {f.rel for f in common.python_files(package)}
+    assert kept == {"__init__.py", "a.py"}
+    assert "tests/test_a.py" in everything
+
+
+def test_floor_infers_every_call_site_once(runs):
+    floor = runs["floor"].result
+    assert floor["files"] == 2
+    assert floor["calls"] == 3                  # the test file's call is excluded
+    assert floor["calls_inferred"] == 2         # helper() and len(), not missing_name()
+    assert floor["parse_errors"] == 0
+    assert floor["seconds"] >= floor["parse_seconds"] > 0
+    assert floor["cpu_seconds"] > 0
+    assert runs["floor"].peak_rss_mb > 10
+
+
+def test_kg_loads_into_a_fresh_store(runs):
+    kg = runs["kg"].result
+    assert kg["files"] == 2
+    assert kg["counts"]["Module"] == 2
+    assert kg["counts"]["Function"] == 2
+    assert kg["nodes"] >= 4 and kg["edges"] > 0
+    assert kg["seconds"] >= kg["extract_seconds"] > 0
+    assert set(kg["calls"]) >= {"calls_total", "calls_inferred"}
+    assert runs["kg"].peak_rss_mb > runs["floor"].peak_rss_mb / 2
+
+
+def test_summary_and_table(runs, tmp_path):
+    project = common.BenchProject("pkg", "0", "pkg", "small")
+    summary = load_bench.summarise(project, files=2, lines=11,
+                                   runs={w: [m] for w, m in runs.items()})
+    assert summary["ratio"] == round(summary["kg_seconds"] / summary["floor_seconds"], 2)
+    assert summary["cpu_ratio"] == round(summary["kg_cpu_seconds"] / summary["floor_cpu_seconds"], 2)
+    assert summary["floor_calls"] == 3
+    assert summary["nodes"] == runs["kg"].result["nodes"]
+    path = common.write_results("load", {"projects": [summary]}, tmp_path)
+    assert json.loads(path.read_text())["projects"][0]["name"] == "pkg"
+    lines = load_bench.table([summary]).splitlines()
+    assert lines[0].startswith("| project | lines |")
+    assert lines[2].startswith("| pkg 0 | 11 | 2 |")
+
+
+def test_a_failing_child_is_reported_not_swallowed(tmp_path):
+    with pytest.raises(common.ChildFailed, match="no such file"):
+        load_bench.run_workload("kg", tmp_path / "missing")
+
+
+def test_sources_are_unpacked_from_the_cached_sdist(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_BENCH_CACHE", str(tmp_path / "cache"))
+    project = common.BenchProject("demo", "1.0", "src/demo", "small")
+    sdist = tmp_path / "cache" / "sdists" / project.key / "demo-1.0.tar.gz"
+    sdist.parent.mkdir(parents=True)
+    with tarfile.open(sdist, "w:gz") as t:
+        for name, text in {"demo-1.0/src/demo/__init__.py": "", "demo-1.0/setup.py": "x\n"}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(text)
+            t.addfile(info, io.BytesIO(text.encode()))
+    root = common.source_root(project)
+    assert root == tmp_path / "cache" / "src" / "demo-1.0" / "src" / "demo"
+    assert (root / "__init__.py").is_file()
+    assert common.source_root(project) == root     # the second call reuses the unpacked copy
+
+
+def test_the_cache_is_never_inside_the_repository(monkeypatch):
+    monkeypatch.setenv("KG_BENCH_CACHE", str(common.REPO_ROOT / "cache"))
+    with pytest.raises(SystemExit, match="inside the repository"):
+        common.cache_dir()
