@@ -1,0 +1,114 @@
+"""The call walk behind a path diagram: breadth first from the entry, one query per level.
+
+From a Function it follows CALLS to functions and classes, non-annotation
+REFERENCES to functions (a callback is assumed called) and SPAWNS; from
+module-level code (an entry that is a main block, or a hop into a module)
+CALLS and SPAWNS. Calls of stdlib or third-party symbols that do I/O
+(External `io`: write, read, subprocess, network) are kept as the path's
+sinks; other external calls are left out. A hop into a module lands on its
+module-level code (its main block calls on); a hop into a console-script
+command lands where that command starts (kg.diagram.entry).
+
+`depth` bounds the hops from the entry (a subprocess hop counts as one); the
+I/O calls of the functions at the last level are still kept: they are part
+of those functions.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from kg.diagram.entry import EntryPoints
+from kg.queries import paths
+from kg.queries.store import Store
+
+CALL, REFERENCE, SPAWN, IO = "call", "reference", "spawn", "io"
+RUNNABLE = ("Function", "Module")
+
+
+@dataclass(frozen=True, order=True)
+class Step:
+    src: str
+    dst: str
+    kind: str
+    line: int
+    command: str = ""
+
+
+@dataclass
+class Walked:
+    roots: list[str]
+    labels: dict[str, str]              # node id -> Function, Module, Class or External
+    steps: list[Step]
+
+    def reached(self, hops: bool, depth: int | None) -> set[str]:
+        """Nodes within depth of the roots; across subprocess hops only if hops."""
+        out_steps: dict[str, list[Step]] = {}
+        for step in self.steps:
+            if hops or step.kind != SPAWN:
+                out_steps.setdefault(step.src, []).append(step)
+        dist = {root: 0 for root in self.roots}
+        queue = deque(self.roots)
+        while queue:
+            node = queue.popleft()
+            for step in out_steps.get(node, ()):
+                if step.dst in dist:
+                    continue
+                if step.kind == IO:
+                    dist[step.dst] = dist[node]
+                elif depth is None or dist[node] < depth:
+                    dist[step.dst] = dist[node] + 1
+                    queue.append(step.dst)
+        return set(dist)
+
+
+def walk(store: Store, roots: dict[str, str], entry_points: EntryPoints,
+         depth: int | None) -> Walked:
+    labels = dict(roots)
+    level = dict(roots)
+    steps: set[Step] = set()
+    done = 0
+    while level:
+        last = depth is not None and done >= depth
+        found = _steps_from(store, level, entry_points)
+        level = {}
+        for step, label in found:
+            if last and label != "External":
+                continue
+            steps.add(step)
+            if step.dst not in labels:
+                labels[step.dst] = label
+                if label in RUNNABLE:
+                    level[step.dst] = label
+        if last:
+            break
+        done += 1
+    return Walked(roots=sorted(roots), labels=labels, steps=sorted(steps))
+
+
+def _steps_from(store: Store, level: dict[str, str], entry_points: EntryPoints):
+    found: list[tuple[Step, str]] = []
+    for caller in RUNNABLE:
+        ids = sorted(i for i, label in level.items() if label == caller)
+        if not ids:
+            continue
+        for row in paths.calls_from(store, ids, caller):
+            kind = IO if row["dst_label"] == "External" else CALL
+            found.append((Step(row["src"], row["dst"], kind, row["line"]), row["dst_label"]))
+        if caller == "Function":
+            found += [(Step(row["src"], row["dst"], REFERENCE, row["line"]), row["dst_label"])
+                      for row in paths.references_from(store, ids)]
+        for row in paths.spawns_from(store, ids, caller):
+            found += _hop(row, entry_points)
+    return sorted(found)
+
+
+def _hop(row: dict, entry_points: EntryPoints) -> list[tuple[Step, str]]:
+    """A subprocess hop lands on a module's code, or where a command starts."""
+    if row["dst_label"] == "Module":
+        targets = {row["dst"]: "Module"}
+    else:
+        targets = entry_points.roots([entry_points.by_id[row["dst"]]])
+    return [(Step(row["src"], dst, SPAWN, row["line"], row["command"]), label)
+            for dst, label in targets.items()]
