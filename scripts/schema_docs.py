@@ -19,6 +19,8 @@ LABELS = {
                   "`__main__.py`.",
     "External": "A stdlib or third-party symbol that code calls, imports, raises or subclasses "
                 "(`subprocess.run`, `pathlib.Path.write_text`), with the kind of I/O it does.",
+    "Clone": "A run of statements (names renamed, literals reduced to their type) that two or "
+             "more functions share: a copy-paste candidate. Only shared runs are recorded.",
     "Load": "One per loaded repository: how, when and from what it was loaded.",
 }
 
@@ -38,6 +40,9 @@ PROPERTIES = {
         "conftest.py", "parse_error": "why the file could not be read or parsed, else null",
         "suppressions": "`# kg: ignore[rule-id] reason` comments as `line:rule-id,...` "
                         "(`*` for every rule)",
+        "reach": "`entry` (a non-test entry point reaches it), `test` (only test code "
+                 "does) or `none`; see REACHES", "reach_path": "evidence for `reach`: the entry "
+                 "point's name (or the test), then qualified names along the shortest path",
     },
     "Class": {
         "name": "class name", "qualname": "dotted qualified name", "module": "module name",
@@ -57,6 +62,9 @@ PROPERTIES = {
         "(nested blocks included, docstring and nested definitions' bodies not)",
         "complexity": "cyclomatic complexity", "fingerprint": "hash of the body's shape with "
         "names and literals normalised: equal fingerprints are clone candidates",
+        "reach": "`entry` (a non-test entry point reaches it), `test` (only test code "
+                 "does) or `none`; see REACHES", "reach_path": "evidence for `reach`: the entry "
+                 "point's name (or the test), then qualified names along the shortest path",
     },
     "Field": {
         "name": "attribute name", "qualname": "`module.Class.field`", "owner": "the class's "
@@ -92,6 +100,10 @@ PROPERTIES = {
         "name": "last part of the qualified name", "qualname": "dotted name "
         "(`subprocess.run`, `builtins.open`)", "io": "read, write, subprocess, network or empty",
     },
+    "Clone": {
+        "fingerprint": "hash of the run's shape", "statements": "statements in the run",
+        "functions": "functions that contain it",
+    },
     "Load": {
         "schema_version": "graph schema version", "kg_version": "kg's version",
         "source": "absolute path that was loaded", "commit": "git commit checked out there, "
@@ -121,6 +133,10 @@ PROPERTIES = {
     "RAISES": {"line": "line"},
     "CATCHES": {"line": "line"},
     "SPAWNS": {"command": "the reconstructed command line"},
+    "REACHES": {"depth": "hops from the entry point's own function or module",
+                "via_subprocess": "only through a subprocess hop (SPAWNS)"},
+    "HAS_CLONE": {"line": "first line of the run in this function",
+                  "end_line": "last line of the run"},
 }
 
 RELATIONSHIP_DOCS = {
@@ -140,6 +156,11 @@ RELATIONSHIP_DOCS = {
     "ENTERS": "An entry point's own function or module.",
     "SPAWNS": "A call site that starts a subprocess running a module (`python -m app.worker`) "
               "or a console script of the loaded project.",
+    "REACHES": "What an entry point can get to, derived after loading: ENTERS, CALLS, "
+               "non-annotation REFERENCES, imports (a function runs its module, a module its "
+               "imports and parent packages), decorator registration, a reached class's "
+               "implicit methods and subclass overrides, nested definitions, then SPAWNS.",
+    "HAS_CLONE": "A function contains a run of statements that another function also contains.",
 }
 
 EXAMPLES = {
@@ -174,6 +195,10 @@ MATCH (e:EntryPoint) RETURN e.kind, e.name, e.target ORDER BY e.kind, e.name""",
     "External": """
 // external symbols that write files
 MATCH (x:External) WHERE x.io = 'write' RETURN x.qualname ORDER BY x.qualname""",
+    "Clone": """
+// copy-paste candidates: functions sharing runs of statements
+MATCH (a:Function)-[h:HAS_CLONE]->(c:Clone)<-[:HAS_CLONE]-(b:Function) WHERE a.id < b.id
+RETURN a.qualname, b.qualname, count(c) AS runs, min(h.line) AS from_line ORDER BY runs DESC""",
     "Load": """
 // what is loaded
 MATCH (l:Load) RETURN l.repo, l.source, l.commit, l.files, l.finished""",
@@ -220,6 +245,14 @@ MATCH (f:Function)-[r:CATCHES]->(e:Class) RETURN e.qualname, f.qualname, r.line 
     "ENTERS": """
 // commands and their functions
 MATCH (e:EntryPoint)-[:ENTERS]->(f:Function) RETURN e.name, f.qualname, f.file, f.line ORDER BY e.name""",
+    "REACHES": """
+// how much each entry point reaches, and how deep
+MATCH (e:EntryPoint)-[r:REACHES]->(f:Function)
+RETURN e.name, count(f) AS functions, max(r.depth) AS depth ORDER BY functions DESC""",
+    "HAS_CLONE": """
+// the runs a function shares, with where they start
+MATCH (f:Function)-[h:HAS_CLONE]->(c:Clone)
+RETURN f.qualname, h.line, h.end_line, c.functions ORDER BY f.qualname, h.line""",
     "SPAWNS": """
 // subprocess hops into modules of the project
 MATCH (f:Function)-[:CONTAINS]->(s:CallSite)-[h:SPAWNS]->(m:Module)

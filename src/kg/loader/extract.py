@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.loader import calls, classes, entrypoints, imports, parse, spawns, structure
+from kg.loader import calls, classes, clones, entrypoints, imports, parse, reach, spawns, structure
 from kg.loader.context import ModuleContext, Project
 from kg.loader.discover import discover
 from kg.model.facts import Facts
@@ -64,6 +64,8 @@ def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
             if progress:
                 progress("extract", done, total)
         entrypoints.extract_project(project, root)
+        clones.extract_project(project)
+        reach.extract_project(project.facts)
         project.facts.drop_dangling_edges()
     finally:
         parse.forget(parsed)

@@ -23,6 +23,7 @@ NODES: dict[str, dict[str, str]] = {
     "Module": {
         "name": STRING, "path": STRING, "loc": INT, "sloc": INT, "is_package": BOOL,
         "is_test": BOOL, "parse_error": STRING, "suppressions": STRINGS,
+        "reach": STRING, "reach_path": STRINGS,
     },
     "Class": {
         "name": STRING, "qualname": STRING, "module": STRING, "kind": STRING,
@@ -33,6 +34,7 @@ NODES: dict[str, dict[str, str]] = {
         "is_async": BOOL, "is_property": BOOL, "is_classmethod": BOOL, "is_staticmethod": BOOL,
         "is_abstract": BOOL, "decorators": STRINGS, "params": STRINGS, "loc": INT, "sloc": INT,
         "statements": INT, "complexity": INT, "fingerprint": STRING,
+        "reach": STRING, "reach_path": STRINGS,
     },
     "Field": {
         "name": STRING, "qualname": STRING, "owner": STRING, "annotation": STRING,
@@ -55,6 +57,9 @@ NODES: dict[str, dict[str, str]] = {
     },
     "External": {
         "name": STRING, "qualname": STRING, "io": STRING,
+    },
+    "Clone": {
+        "fingerprint": STRING, "statements": INT, "functions": INT,
     },
     "Load": {
         "schema_version": INT, "kg_version": STRING, "source": STRING, "commit": STRING,
@@ -100,6 +105,9 @@ RELATIONSHIPS: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {
     "CATCHES": (_pairs(_CALLERS, ["Class", "External"]), {"line": INT}),
     "ENTERS": (_pairs(["EntryPoint"], ["Function", "Module"]), {}),
     "SPAWNS": (_pairs(["CallSite"], ["Module", "EntryPoint"]), {"command": STRING}),
+    "REACHES": (_pairs(["EntryPoint"], ["Function", "Module"]),
+                {"depth": INT, "via_subprocess": BOOL}),
+    "HAS_CLONE": ([("Function", "Clone")], {"line": INT, "end_line": INT}),
 }
 
 
