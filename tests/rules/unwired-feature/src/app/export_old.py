@@ -1,0 +1,6 @@
+"""Exports before the rewrite: nothing imports this."""  # ruleid: unwired-feature
+
+
+# ruleid: unwired-feature
+def old_export() -> str:
+    return "old"

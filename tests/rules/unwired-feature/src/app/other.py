@@ -1,0 +1,2 @@
+def unrelated() -> int:  # ok: unwired-feature
+    return 1

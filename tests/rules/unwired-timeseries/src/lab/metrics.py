@@ -1,0 +1,2 @@
+def mean(values: list[float]) -> float:  # ok: unwired-timeseries
+    return sum(values) / len(values)
