@@ -5,7 +5,7 @@ The verdict's exact logic is documented in docs/report.md; keep the two in step.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from kg.report.reach import CodeGraph
 from kg.rules.engine import Finding
@@ -33,11 +33,14 @@ def module_table(graph: CodeGraph, rules: list[Rule], findings: list[Finding],
     dead_symbols_ran = any(is_dead_symbol_rule(r) for r in rules)
     reachability = _reachability(graph)
     fan_in, fan_out = _fans(graph)
+    in_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        in_file[f.file].append(f)
+    vouched_files = {f.file for f in suppressed
+                     if f.rule in by_id and is_dead_module_rule(by_id[f.rule])}
     rows = []
     for module_id, module in sorted(graph.modules.items(), key=lambda kv: kv[1]["name"]):
-        here = [f for f in findings if f.file == module["file"]]
-        vouched = [f for f in suppressed if f.file == module["file"]
-                   and f.rule in by_id and is_dead_module_rule(by_id[f.rule])]
+        here = in_file.get(module["file"], [])
         row = {
             "module": module["name"], "file": module["file"], "loc": module["loc"],
             "fan_in": fan_in[module_id], "fan_out": fan_out[module_id],
@@ -46,7 +49,8 @@ def module_table(graph: CodeGraph, rules: list[Rule], findings: list[Finding],
                              if dead_symbols_ran else None),
             "findings": _by_severity(here),
         }
-        row["verdict"], row["reason"] = _verdict(row, here, by_id, bool(vouched))
+        row["verdict"], row["reason"] = _verdict(row, here, by_id,
+                                                 module["file"] in vouched_files)
         rows.append(row)
     return rows
 
