@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import InputError
+from kg.diagram import classes as class_diagrams
+from kg.diagram import imports as import_diagrams
+from kg.diagram import path as path_diagrams
+from kg.diagram import render as diagram_render
+from kg.errors import InputError, KgError
 from kg.loader import extract
 from kg.loader.calls import call_stats
 from kg.model.schema import SCHEMA_VERSION
@@ -279,3 +283,62 @@ def check_rules(folder: str | Path) -> list[fixtures.RuleCheck]:
                                      {(f.file, f.line) for f in found.findings}))
     return checks
 
+
+@dataclass
+class DiagramResult:
+    """A diagram's DOT, the files written, the lines to print, and a rendering error if any."""
+
+    diagram: object
+    dot: str
+    lines: list[str]
+    written: list[str] = field(default_factory=list)
+    error: KgError | None = None
+
+
+def diagram_path(entry: str, to: str | None = None, sinks: str | None = None,
+                 depth: int | None = None, hops: bool = True,
+                 max_nodes: int = path_diagrams.DEFAULT_MAX_NODES,
+                 output: str | Path | None = None, store: str | None = None,
+                 repo: str | None = None, database: str | None = None) -> DiagramResult:
+    """What a command (or function) runs, to its sinks, with its modules, functions, lines."""
+    with open_store(store, database=database) as graph:
+        name = _one_repository(graph, repo)["repo"]
+        built = path_diagrams.build(graph, name, entry, to=to, sinks=sinks, depth=depth,
+                                    hops=hops, max_nodes=max_nodes)
+    return _diagram_written(built, built.dot, [built.totals_line()], output)
+
+
+def diagram_imports(package: str | None = None, collapse: int | None = None,
+                    max_nodes: int = import_diagrams.DEFAULT_MAX_NODES,
+                    output: str | Path | None = None, store: str | None = None,
+                    repo: str | None = None, database: str | None = None) -> DiagramResult:
+    """The module import graph with its cycles."""
+    with open_store(store, database=database) as graph:
+        name = _one_repository(graph, repo)["repo"]
+        built = import_diagrams.build(graph, name, package=package, collapse=collapse,
+                                      max_nodes=max_nodes)
+    lines = [f"modules {built.modules}, import cycles {len(built.cycles)}"]
+    lines += ["cycle: " + " <-> ".join(cycle) for cycle in built.cycles]
+    return _diagram_written(built, built.dot, lines, output)
+
+
+def diagram_class(qualname: str, output: str | Path | None = None, store: str | None = None,
+                  repo: str | None = None, database: str | None = None) -> DiagramResult:
+    """One class: fields set and never set, methods, bases and subclasses."""
+    with open_store(store, database=database) as graph:
+        name = _one_repository(graph, repo)["repo"]
+        built = class_diagrams.build(graph, name, qualname)
+    lines = [f"fields set: {', '.join(built.fields_set) or '-'}",
+             f"fields never set: {', '.join(built.fields_never_set) or '-'}"]
+    return _diagram_written(built, built.dot, lines, output)
+
+
+def _diagram_written(built, dot: str, lines: list[str], output) -> DiagramResult:
+    result = DiagramResult(diagram=built, dot=dot, lines=lines)
+    if output is not None:
+        try:
+            result.written = [str(p) for p in diagram_render.write(dot, output)]
+        except diagram_render.RendererMissing as missing:
+            result.written = [str(Path(output).with_suffix(".dot"))]
+            result.error = missing
+    return result

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kg import __version__, api
 from kg.cli.audit import audit, rules
+from kg.cli.diagram import diagram
 from kg.cli.errors import reported
 from kg.cli.export import export
 from kg.cli.options import parse_params, store_options
@@ -141,6 +142,7 @@ def _print_summary(s: api.LoadSummary) -> None:
 
 
 cli.add_command(audit)
+cli.add_command(diagram)
 cli.add_command(rules)
 cli.add_command(export)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kg.diagram.model import Edge, Node
+from kg.diagram.model import Edge, Node, plural
 
 
 @dataclass
@@ -58,8 +58,8 @@ def _grouped(nodes, edges, group_of: dict[str, str], sizes, style: str) -> Fitte
         node_id = f"{style}:{group}"
         new_id[node.id] = node_id
         functions, lines = totals[group]
-        kept[node_id] = Node(node_id, f"{group}\n{functions} function{'' if functions == 1 else 's'}"
-                                      f", {lines} line{'' if lines == 1 else 's'}",
+        kept[node_id] = Node(node_id, f"{group}\n{plural(functions, 'function')}, "
+                                      f"{plural(lines, 'line')}",
                              style, _parent(group))
     merged: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
     for edge in edges:

@@ -29,3 +29,8 @@ class Diagram:
     clusters: dict[str, str] = field(default_factory=dict)   # cluster path -> label
     legend: list[str] = field(default_factory=list)          # node and edge styles shown
     direction: str = "LR"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 line`, `2 lines`."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

@@ -17,7 +17,7 @@ from kg.diagram import totals as totals_
 from kg.diagram.collapse import fit
 from kg.diagram.dot import to_dot
 from kg.diagram.entry import EntryPoints, resolve
-from kg.diagram.model import Diagram, Edge, Node
+from kg.diagram.model import Diagram, Edge, Node, plural
 from kg.diagram.walk import IO, SPAWN, Walked, walk
 from kg.errors import InputError
 from kg.queries import paths
@@ -165,7 +165,7 @@ def _node(node_id: str, row: dict, is_root: bool, in_process: bool) -> Node:
     if label == "Class":
         return Node(_short(node_id), f"class {name}", "class", module)
     style = "entry" if is_root else "function" if in_process else "function_hop"
-    return Node(_short(node_id), f"{name}\n{_lines(row['loc'])}", style, module)
+    return Node(_short(node_id), f"{name}\n{plural(row['loc'], 'line')}", style, module)
 
 
 def _edge_label(style: str, steps: list) -> str:
@@ -198,18 +198,12 @@ def _clusters(nodes: list[Node], sizes: dict[str, tuple[int, int]]) -> dict[str,
     for node in nodes:
         if node.cluster in sizes:
             functions, lines = sizes[node.cluster]
-            clusters[node.cluster] = f"{node.cluster}\n{_functions(functions)}, {_lines(lines)}"
+            clusters[node.cluster] = (f"{node.cluster}\n{plural(functions, 'function')}, "
+                                      f"{plural(lines, 'line')}")
         elif node.cluster:
             clusters[node.cluster] = node.cluster
     return clusters
 
-
-def _functions(n: int) -> str:
-    return f"{n} function" + ("" if n == 1 else "s")
-
-
-def _lines(n: int) -> str:
-    return f"{n} line" + ("" if n == 1 else "s")
 
 
 def _title(entry, repo, to, sinks, depth, hops, in_totals, hop_totals, level, count,
