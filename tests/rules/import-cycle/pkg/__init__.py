@@ -1,0 +1,1 @@
+"""Modules in import cycles, and look-alikes that are not cycles."""

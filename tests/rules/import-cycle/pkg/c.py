@@ -1,0 +1,7 @@
+from pkg import a  # ok: import-cycle
+
+VALUE = 2
+
+
+def back():
+    return a.VALUE

@@ -1,0 +1,7 @@
+import pkg.b  # ok: import-cycle
+
+VALUE = 3
+
+
+def back():
+    return pkg.b.VALUE
