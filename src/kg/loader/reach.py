@@ -179,26 +179,26 @@ def extract_project(facts: Facts) -> None:
     """Add REACHES edges and the `reach`, `reach_path` properties of Functions and Modules."""
     graph = Graph(facts)
     test_files = {row["file"] for row in facts.nodes["Module"].values() if row.get("is_test")}
-    targets = set(facts.nodes["Function"]) | set(facts.nodes["Module"])
-    best: dict[str, tuple[tuple, list[str]]] = {}
+    functions = facts.nodes["Function"]
+    targets = set(functions) | set(facts.nodes["Module"])
+    best: dict[str, tuple[bool, int, str]] = {}       # node -> (via, depth, entry point)
+    walks: dict[tuple[str, ...], Walk] = {}           # entry points entering the same code
     test_roots: list[str] = []
     for ep in sorted(facts.nodes["EntryPoint"]):
-        roots = graph.enters.get(ep, [])
+        roots = tuple(graph.enters.get(ep, ()))
         if facts.nodes["EntryPoint"][ep].get("file") in test_files:
             test_roots.extend(roots)
             continue
-        walk = graph.walk(roots)
-        for node in sorted(walk.seen):
-            if node not in targets:
-                continue
+        if roots not in walks:
+            walks[roots] = graph.walk(list(roots))
+        walk = walks[roots]
+        for node in sorted(walk.seen.keys() & targets):
             depth, via, _ = walk.seen[node]
-            label = "Function" if node in facts.nodes["Function"] else "Module"
-            facts.add_edge("REACHES", "EntryPoint", ep, label, node, depth=depth,
-                           via_subprocess=via)
-            rank = (via, depth)
-            if node not in best or rank < best[node][0]:
-                best[node] = (rank, [graph.names[ep]] + [graph.names[n] for n in
-                                                         walk.path(node)])
+            facts.add_edge("REACHES", "EntryPoint", ep,
+                           "Function" if node in functions else "Module", node,
+                           depth=depth, via_subprocess=via)
+            if node not in best or (via, depth) < best[node][:2]:
+                best[node] = (via, depth, ep)
     for label in ("Module", "Function", "Class"):
         test_roots.extend(kg_id for kg_id, row in sorted(facts.nodes[label].items())
                           if row.get("file") in test_files)
@@ -206,7 +206,11 @@ def extract_project(facts: Facts) -> None:
     for label in ("Function", "Module"):
         for kg_id, row in facts.nodes[label].items():
             if kg_id in best:
-                row["reach"], row["reach_path"] = ENTRY, best[kg_id][1]
+                ep = best[kg_id][2]
+                walk = walks[tuple(graph.enters.get(ep, ()))]
+                row["reach"] = ENTRY
+                row["reach_path"] = [graph.names[ep]] + [graph.names[n]
+                                                         for n in walk.path(kg_id)]
             elif kg_id in tested.seen:
                 row["reach"] = TEST
                 row["reach_path"] = [graph.names[n] for n in tested.path(kg_id)]
