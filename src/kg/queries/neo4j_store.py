@@ -1,16 +1,25 @@
 """The Neo4j 5 store, through the official `neo4j` driver (an optional extra).
 
 A load replaces its repository in one write transaction: it first MERGEs the
-repository's Load node, which takes that node's write lock, so a second load
-of the same repository waits for the first to commit; then it deletes the old
-subgraph and writes the new one in UNWIND batches. Until the commit, readers
-see the previous graph; a failed or killed load is rolled back by the server.
-Credentials come from NEO4J_USERNAME / NEO4J_PASSWORD and are never echoed.
+repository's Load node, which takes that node's write lock (on a first load,
+the uniqueness constraint's lock on its id), so a second load of the same
+repository waits for the first to commit or roll back; then it deletes the
+old subgraph and writes the new one in UNWIND batches, and commits. Until the
+commit, readers see the previous graph; a failed load is rolled back, and a
+killed one too, when the server sees its connection close. The transaction
+is that generation's staging area: a swap of separately written generations
+would still need one transaction touching every node to switch over.
+
+Credentials come from NEO4J_USERNAME / NEO4J_PASSWORD and appear in no
+message: errors name the URI (without any user:password@ part) and the user.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import uuid
 
 import neo4j
 from neo4j.exceptions import (
@@ -28,28 +37,55 @@ from kg.model.facts import Facts
 from kg.model.schema import NODES
 from kg.queries.store import QueryResult, Store, normalise
 
+# Rows per UNWIND statement: benchmarks/neo4j_write.py measures rows/s for several sizes
+# (results in benchmarks/results/neo4j.json); the best was kept.
 BATCH = 5000
-CONNECT_TIMEOUT = 5.0
+# Seconds for the TCP connect, and for the Bolt handshake and a free connection: together
+# they keep "unreachable" or "silent server" under 5 s, start-up included.
+CONNECT_TIMEOUT = 2.0
+ACQUIRE_TIMEOUT = 2.5
+# Seconds a read query may run (KG_NEO4J_QUERY_TIMEOUT; 0 means no limit).
+QUERY_TIMEOUT = 600.0
 INDEXED = ("repo", "name", "qualname")
+# A Load node property the readers check (a leading underscore: `normalise` hides it).
+GENERATION = "_generation"
+GENERATIONS = f"MATCH (l:Load) RETURN l.id AS id, l.{GENERATION} AS generation ORDER BY id"
+# Times a read is run again because a load committed while it ran.
+READ_ATTEMPTS = 5
+
+# The driver's own log lines ("Unable to retrieve routing information") would reach stderr
+# through logging's last-resort handler; kg says what went wrong in its own words.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+_USERINFO = re.compile(r"^([a-z+]+://)[^/@]*@", re.I)
 
 
 class Neo4jStore(Store):
     def __init__(self, uri: str, database: str | None = None, batch: int = BATCH,
                  query_timeout: float | None = None):
+        if _USERINFO.match(uri):
+            raise InputError("put the Neo4j credentials in NEO4J_USERNAME and NEO4J_PASSWORD, "
+                             f"not in the URI ({safe_uri(uri)})")
         self.uri = uri
         self.database = database or None
         self.batch = batch
-        self.query_timeout = query_timeout
-        user = os.environ.get("NEO4J_USERNAME", "neo4j")
-        password = os.environ.get("NEO4J_PASSWORD", "")
+        self.query_timeout = _query_timeout() if query_timeout is None else query_timeout
+        self.user = os.environ.get("NEO4J_USERNAME") or "neo4j"
+        password = os.environ.get("NEO4J_PASSWORD")
+        self._password_set = bool(password)
         try:
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), connection_timeout=CONNECT_TIMEOUT,
-                connection_acquisition_timeout=CONNECT_TIMEOUT, max_transaction_retry_time=5.0,
+                uri, auth=(self.user, password or ""), connection_timeout=CONNECT_TIMEOUT,
+                connection_acquisition_timeout=ACQUIRE_TIMEOUT, max_transaction_retry_time=5.0,
                 notifications_min_severity="OFF")
         except (ConfigurationError, ValueError) as e:
-            raise InputError(f"bad Neo4j URI {uri!r}: {e}") from None
+            raise InputError(f"bad Neo4j URI {uri!r}: {_first_line(e)}") from None
         self._checked = False
+        self._schema_ready = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.uri} (database {self.database})" if self.database else self.uri
 
     def close(self) -> None:
         self._driver.close()
@@ -60,105 +96,183 @@ class Neo4jStore(Store):
         return self._driver.session(database=self.database, default_access_mode=mode)
 
     def _check(self) -> None:
-        """Reach the server once, so an unreachable server or a wrong password is said at once."""
+        """Reach the server and the database once, so each way of failing is said at once."""
         if self._checked:
             return
         try:
             self._driver.verify_connectivity()
+            with self._driver.session(database=self.database) as session:
+                session.run("RETURN 1").consume()
         except AuthError:
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} refused the credentials: check NEO4J_USERNAME and "
-                "NEO4J_PASSWORD") from None
+            raise StoreUnavailable(self._refused()) from None
+        except ClientError as e:
+            raise StoreUnavailable(self._client_error(e)) from None
         except (ServiceUnavailable, SessionExpired, OSError) as e:
-            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: "
-                                   f"{_first_line(e)}") from None
-        except (ClientError, DriverError) as e:
-            raise StoreUnavailable(f"Neo4j at {self.uri}: {_first_line(e)}") from None
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {_reason(e)}") from None
+        except (Neo4jError, DriverError) as e:
+            raise StoreUnavailable(f"Neo4j at {self.where}: {_first_line(e)}") from None
         self._checked = True
+
+    def _refused(self) -> str:
+        unset = "" if self._password_set else "; NEO4J_PASSWORD is not set"
+        return (f"Neo4j at {self.uri} refused the credentials of user {self.user!r}{unset}: "
+                "check NEO4J_USERNAME and NEO4J_PASSWORD")
+
+    def _client_error(self, e: ClientError) -> str:
+        code = e.code or ""
+        if code.endswith("AuthenticationRateLimit"):
+            return (f"Neo4j at {self.uri} refused the credentials of user {self.user!r} after "
+                    "too many failed attempts: check NEO4J_USERNAME and NEO4J_PASSWORD, "
+                    "then wait a few seconds")
+        if code.endswith("DatabaseNotFound"):
+            return (f"Neo4j at {self.uri} has no database {self.database!r} "
+                    f"(--database; it has: {', '.join(self._database_names()) or 'none'})")
+        return f"Neo4j at {self.where}: {_first_line(e)}"
+
+    def _database_names(self) -> list[str]:
+        try:
+            with self._driver.session(database="system") as session:
+                return sorted(n for n in session.run("SHOW DATABASES YIELD name").value()
+                              if n != "system")
+        except (Neo4jError, DriverError):
+            return []
 
     # -- writing -----------------------------------------------------------------------------
 
     def lock_for_writing(self) -> None:
+        """Make sure of the server, the database and the schema before a long parse.
+
+        Loads of one repository are serialised in replace_repository (the Load node's
+        lock), not here: a second load parses while the first writes, then waits.
+        """
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
-        statements = [f"CREATE CONSTRAINT kg_{label}_id IF NOT EXISTS "
-                      f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in NODES]
+        """Uniqueness constraints on id and indexes on repo/name/qualname, before any write."""
+        if self._schema_ready:
+            return
+        wanted = {f"kg_{label}_id": f"CREATE CONSTRAINT kg_{label}_id IF NOT EXISTS "
+                  f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in NODES}
         for label, props in NODES.items():
             for prop in INDEXED:
                 if prop in props or prop == "repo":
-                    statements.append(f"CREATE INDEX kg_{label}_{prop} IF NOT EXISTS "
-                                      f"FOR (n:{label}) ON (n.{prop})")
+                    wanted[f"kg_{label}_{prop}"] = (f"CREATE INDEX kg_{label}_{prop} IF NOT "
+                                                    f"EXISTS FOR (n:{label}) ON (n.{prop})")
         with self._session(write=True) as session:
-            for statement in statements:
-                self._run(session, statement)
+            try:
+                existing = set(session.run("SHOW INDEXES YIELD name").value())
+                for name, statement in wanted.items():
+                    if name not in existing:
+                        session.run(statement).consume()
+            except Neo4jError as e:
+                raise QueryError(f"creating kg's constraints and indexes in {self.where} "
+                                 f"failed: {_first_line(e)}") from None
+        self._schema_ready = True
 
     def replace_repository(self, repo: str, facts: Facts, load: dict) -> None:
         self._ensure_schema()
         with self._session(write=True) as session:
             try:
-                with session.begin_transaction() as tx:
-                    tx.run("MERGE (l:Load {id: $id}) SET l.repo = $repo",
-                           id=load["id"], repo=repo).consume()
-                    for label in NODES:
-                        if label != "Load":
-                            tx.run(f"MATCH (n:{label} {{repo: $repo}}) DETACH DELETE n",
-                                   repo=repo).consume()
-                    for label, rows in facts.nodes.items():
-                        ordered = [_clean(rows[k]) for k in sorted(rows)]
-                        for chunk in _chunks(ordered, self.batch):
-                            tx.run(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row",
-                                   rows=chunk).consume()
-                    for (type, src, dst), edges in facts.edge_groups().items():
-                        rows = [{"src": e.src, "dst": e.dst, "props": _clean(dict(e.props))}
-                                for e in edges]
-                        for chunk in _chunks(rows, self.batch):
-                            tx.run(f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
-                                   f"MATCH (b:{dst} {{id: row.dst}}) "
-                                   f"CREATE (a)-[r:{type}]->(b) SET r = row.props",
-                                   rows=chunk).consume()
-                    tx.run("MATCH (l:Load {id: $id}) SET l = $props",
-                           id=load["id"], props=_clean(load)).consume()
+                tx = session.begin_transaction(metadata={"app": "kg", "load": repo})
+                with tx:
+                    self._write_generation(tx, repo, facts, load)
                     tx.commit()
             except Neo4jError as e:
-                raise QueryError(f"writing the graph to {self.uri} failed: "
-                                 f"{_first_line(e)}") from None
+                raise QueryError(f"writing the graph to {self.where} failed (nothing was "
+                                 f"changed): {_first_line(e)}") from None
             except (ServiceUnavailable, SessionExpired) as e:
-                raise StoreUnavailable(f"lost Neo4j at {self.uri} during the load "
-                                       f"(nothing was changed): {_first_line(e)}") from None
+                raise StoreUnavailable(f"lost Neo4j at {self.uri} during the load (nothing "
+                                       f"was changed): {_reason(e)}") from None
+
+    def _write_generation(self, tx, repo: str, facts: Facts, load: dict) -> None:
+        # The Load node first: its lock is the repository's, held until commit.
+        tx.run("MERGE (l:Load {id: $id}) SET l.repo = $repo",
+               id=load["id"], repo=repo).consume()
+        for label in NODES:
+            if label != "Load":
+                tx.run(f"MATCH (n:{label} {{repo: $repo}}) DETACH DELETE n",
+                       repo=repo).consume()
+        for label, rows in facts.nodes.items():
+            cypher = f"UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+            for chunk in _chunks([_clean(rows[k]) for k in sorted(rows)], self.batch):
+                _write_batch(tx, cypher, chunk)
+        for (type, src, dst), edges in facts.edge_groups().items():
+            with_props = any(e.props for e in edges)
+            cypher = (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
+                      f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{type}]->(b)"
+                      + (" SET r = row.props" if with_props else ""))
+            rows = [{"src": e.src, "dst": e.dst, "props": _clean(dict(e.props))}
+                    if with_props else {"src": e.src, "dst": e.dst} for e in edges]
+            for chunk in _chunks(rows, self.batch):
+                _write_batch(tx, cypher, chunk)
+        # The generation changes in the same commit as the graph: readers compare it before
+        # and after their query to tell a query that ran across a commit (see query()).
+        tx.run("MATCH (l:Load {id: $id}) SET l = $props",
+               id=load["id"], props={**_clean(load), GENERATION: uuid.uuid4().hex}).consume()
 
     # -- reading -----------------------------------------------------------------------------
 
     def query(self, cypher: str, params: dict | None = None, write: bool = False) -> QueryResult:
-        @neo4j.unit_of_work(timeout=self.query_timeout)
+        """Run Cypher. A read sees one generation of each repository: Neo4j reads are read
+        committed, so a query running while a load commits could see part of the old graph and
+        part of the new; the Load nodes' generations, read before and after it in the same
+        transaction, tell, and such a read is run again."""
+        @neo4j.unit_of_work(timeout=self.query_timeout or None)
         def work(tx):
+            before = None if write else tx.run(GENERATIONS).values()
             result = tx.run(cypher, params or {})
             columns = list(result.keys())
-            return columns, [[_value(v) for v in record.values()] for record in result]
+            rows = [[_value(v) for v in record.values()] for record in result]
+            return columns, rows, before == (None if write else tx.run(GENERATIONS).values())
 
         with self._session(write=write) as session:
             try:
-                if write:
-                    columns, rows = session.execute_write(work)
+                for _ in range(READ_ATTEMPTS):
+                    if write:
+                        columns, rows, _ = session.execute_write(work)
+                        break
+                    columns, rows, whole = session.execute_read(work)
+                    if whole:
+                        break
                 else:
-                    columns, rows = session.execute_read(work)
+                    raise QueryError(f"the graph changed {READ_ATTEMPTS} times while the query "
+                                     "ran (loads in progress); run it again")
             except ClientError as e:
-                message = _first_line(e)
-                if not write and "write" in message.lower() and "read" in message.lower():
-                    message = "this query writes to the graph; pass --write to allow it"
-                raise QueryError(message) from None
+                raise QueryError(self._query_error(e, write)) from None
             except Neo4jError as e:
                 raise QueryError(_first_line(e)) from None
             except (ServiceUnavailable, SessionExpired) as e:
-                raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_first_line(e)}") from None
+                raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_reason(e)}") from None
         return QueryResult(columns, rows)
 
-    @staticmethod
-    def _run(session, statement: str) -> None:
-        try:
-            session.run(statement).consume()
-        except Neo4jError as e:
-            raise QueryError(f"{statement}: {_first_line(e)}") from None
+    def _query_error(self, e: ClientError, write: bool) -> str:
+        message = _first_line(e)
+        if "TransactionTimedOut" in (e.code or ""):
+            return (f"the query ran longer than {self.query_timeout:g} s and was stopped "
+                    "(KG_NEO4J_QUERY_TIMEOUT sets the limit in seconds; 0 for none)")
+        if not write and "write" in message.lower() and "read" in message.lower():
+            return "this query writes to the graph; pass --write to allow it"
+        return message
+
+
+def _write_batch(tx, cypher: str, rows: list[dict]) -> None:
+    """One UNWIND statement of a load (a seam: the kill tests stop the process here)."""
+    tx.run(cypher, rows=rows).consume()
+
+
+def safe_uri(uri: str) -> str:
+    """The URI without a user:password@ part, fit for a message."""
+    return _USERINFO.sub(r"\1", uri)
+
+
+def _query_timeout() -> float:
+    text = os.environ.get("KG_NEO4J_QUERY_TIMEOUT", "").strip()
+    if not text:
+        return QUERY_TIMEOUT
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        raise InputError(f"KG_NEO4J_QUERY_TIMEOUT={text!r} is not a number of seconds") from None
 
 
 def _value(value):
@@ -179,7 +293,19 @@ def _chunks(rows: list, size: int):
         yield rows[start:start + size]
 
 
+def _reason(e: Exception) -> str:
+    """Why a connection failed, in a few words (the driver's text spans several lines)."""
+    text = str(e)
+    errno = re.search(r"\[Errno -?\d+\] ([^)\n]+)", text)
+    if errno:
+        return errno.group(1).strip()
+    if "handshake" in text or "Deadline" in text or "timed out" in text.lower():
+        return f"no answer within {ACQUIRE_TIMEOUT:g} s"
+    if "routing information" in text:
+        return "no routing information (is anything listening there?)"
+    return str(e).strip().splitlines()[-1][:300] if str(e).strip() else _first_line(e)
+
+
 def _first_line(e: Exception) -> str:
     message = getattr(e, "message", None) or str(e) or type(e).__name__
     return message.strip().splitlines()[0][:300]
-
