@@ -13,6 +13,9 @@ class Run:
     summary: str = field(init=False)
     # ruleid: unset-domain-field
     tag: str = ""
+    # ruleid: unset-domain-field
+    attempts: int = 0
+    events: list = field(default_factory=list)  # ok: unset-domain-field
 
 
 class Spec(BaseModel):
