@@ -1,0 +1,1 @@
+"""The bottom layer, a package: its submodules are in it too."""
