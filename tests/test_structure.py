@@ -64,3 +64,17 @@ def test_parse_error_is_a_module_and_the_rest_loads(tmp_path):
     assert bad["parse_error"].startswith("line 1:")
     assert g.extraction.parse_errors == {"pkg/bad.py": bad["parse_error"]}
     assert "pkg.good.ok" in g.names("Function")
+
+
+def test_names_injected_by_astroid_brains_are_not_variables(tmp_path):
+    g = load_code(tmp_path, '''
+        from dataclasses import dataclass, field
+
+        @dataclass
+        class A:
+            x: list = field(default_factory=list)
+
+        if True:
+            FLAG = 1
+    ''')
+    assert g.names("Variable") == {"pkg.mod.FLAG"}

@@ -121,7 +121,8 @@ def _function(ctx: ModuleContext, node: nodes.FunctionDef, lines: list[str]) -> 
 def _variables(ctx: ModuleContext) -> None:
     module = ctx.tree
     for name in sorted(module.locals):
-        assigned = [n for n in module.locals[name] if isinstance(n, nodes.AssignName)]
+        assigned = [n for n in module.locals[name]
+                    if isinstance(n, nodes.AssignName) and _in_source(n, module)]
         if not assigned:
             continue
         first = assigned[0]
@@ -136,6 +137,16 @@ def _variables(ctx: ModuleContext) -> None:
             value=_short(value.as_string()) if value is not None else None,
             is_constant=name.isupper() or (name.lstrip("_").isupper()))
         ctx.facts.add_edge("CONTAINS", "Module", ctx.project.id_of(module), "Variable", var_id)
+
+
+def _in_source(node: nodes.NodeNG, module: nodes.Module) -> bool:
+    """Not a name astroid's brain plugins injected (e.g. `_HAS_DEFAULT_FACTORY` for dataclasses)."""
+    statement = node.statement()
+    while statement.parent is not module:
+        statement = statement.parent.statement() if statement.parent else module
+        if statement is module:
+            return True
+    return statement in module.body
 
 
 def _decorators(node) -> list[str]:
