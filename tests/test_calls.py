@@ -123,7 +123,7 @@ def test_constructors_call_the_class_and_the_init_that_runs(tmp_path):
     assert ("pkg.mod.build", "pkg.mod.Own.__init__") in g.edges("CALLS")
 
 
-def test_decorated_functions_resolve_to_themselves_not_to_the_wrapper(tmp_path):
+def test_decorated_functions_resolve_to_themselves_and_to_the_wrapper_that_runs(tmp_path):
     g = load_code(tmp_path, '''
         import functools
 
@@ -133,31 +133,58 @@ def test_decorated_functions_resolve_to_themselves_not_to_the_wrapper(tmp_path):
                 return fn(*a, **k)
             return wrapper
 
-        class Registered:
+        def retry(times):
+            def decorator(fn):
+                def again():
+                    return fn()
+                return again
+            return decorator
+
+        def same(fn):
+            return fn
+
+        class Counted:
             def __init__(self, fn):
                 self.fn = fn
 
+            def __call__(self):
+                return self.fn()
+
         @logged
         def work():
+            pass
+
+        @retry(3)
+        def flaky():
+            pass
+
+        @same
+        def plain():
+            pass
+
+        @Counted
+        def counted():
             pass
 
         @functools.lru_cache(maxsize=None)
         def cached():
             pass
 
-        @Registered
-        def registered():
-            pass
-
         def main():
             work()
+            flaky()
+            plain()
+            counted()
             cached()
-            registered()
     ''')
-    assert targets(g, "work@26") == {"pkg.mod.work"}
-    assert targets(g, "cached@27") == {"pkg.mod.cached"}
-    assert targets(g, "registered@28") == {"pkg.mod.registered"}
-    assert ("pkg.mod.main", "pkg.mod.logged.wrapper") not in g.edges("CALLS")
+    assert targets(g, "work@47") == {"pkg.mod.work", "pkg.mod.logged.wrapper"}
+    assert site(g, "work@47")["confidence"] == 1.0      # one callee: the wrapper runs it
+    assert targets(g, "flaky@48") == {"pkg.mod.flaky", "pkg.mod.retry.decorator.again"}
+    assert targets(g, "plain@49") == {"pkg.mod.plain"}   # the decorator returns fn itself
+    assert targets(g, "counted@50") == {"pkg.mod.counted", "pkg.mod.Counted.__call__"}
+    assert targets(g, "cached@51") == {"pkg.mod.cached"}    # an external decorator
+    assert ("pkg.mod.main", "pkg.mod.retry.decorator") not in g.edges("CALLS")
+    assert ("pkg.mod", "pkg.mod.logged") in g.edges("REFERENCES")
 
 
 def test_partial_class_attribute_dict_and_list_callables(tmp_path):

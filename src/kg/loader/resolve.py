@@ -47,7 +47,7 @@ def callee_of(ctx: ModuleContext, value) -> Callee:
     if isinstance(value, objects.PartialFunction):
         return _partial(ctx, value)
     if isinstance(value, nodes.FunctionDef):
-        return (_function(ctx, value),)
+        return (_function(ctx, value), *_wrappers(ctx, value))
     if isinstance(value, nodes.ClassDef):
         return _construction(ctx, value)
     if isinstance(value, bases.Instance) and not isinstance(value, nodes.NodeNG):
@@ -107,10 +107,44 @@ def _method(ctx: ModuleContext, method) -> Callee:
     if not isinstance(fn, nodes.FunctionDef):
         return ()
     if ctx.project.is_local(fn):
-        return (_function(ctx, fn),)
+        return (_function(ctx, fn), *_wrappers(ctx, fn))
     receiver = getattr(method, "bound", None)
     target = member_of_receiver(ctx, receiver, fn.name) if receiver is not None else None
     return (target or _function(ctx, fn),)
+
+
+def _wrappers(ctx: ModuleContext, fn: nodes.FunctionDef) -> tuple[Target, ...]:
+    """What runs in place of a decorated function of the loaded code, besides the function:
+    the function a local decorator returns (`wrapper`, through `@retry(3)` too), or the
+    `__call__` of a local decorator class. astroid resolves a decorated name to the function
+    itself, so both are kept. Cached per function for the load."""
+    if not fn.decorators or not ctx.project.is_local(fn):
+        return ()
+    cache = ctx.project.pending.setdefault("calls.wrappers", {})
+    if id(fn) not in cache:
+        found: list[Target] = []
+        for decorator in fn.decorators.nodes:
+            for value in ctx.infer(decorator):
+                if isinstance(value, nodes.FunctionDef) and ctx.project.is_local(value):
+                    found += [_function(ctx, w) for w in _returned_functions(value)]
+                elif isinstance(value, nodes.ClassDef) and ctx.project.is_local(value):
+                    found += _called_instance(ctx, bases.Instance(value))
+        cache[id(fn)] = tuple(dict.fromkeys(t for t in found if t.label == "Function"))
+    return cache[id(fn)]
+
+
+def _returned_functions(fn: nodes.FunctionDef) -> list[nodes.FunctionDef]:
+    """The functions of the loaded code defined in fn and returned by name (a closure)."""
+    found = []
+    for ret in fn.nodes_of_class(nodes.Return, skip_klass=(nodes.FunctionDef, nodes.ClassDef)):
+        if isinstance(ret.value, nodes.Name):
+            try:
+                _, assigned = ret.value.lookup(ret.value.name)
+            except (AstroidError, RecursionError):
+                continue
+            found += [a for a in assigned if isinstance(a, nodes.FunctionDef) and a.parent is not None
+                      and a.parent.scope() is fn]
+    return found
 
 
 def unwrap(method):
