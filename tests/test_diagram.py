@@ -26,8 +26,8 @@ from kg import api
 from kg.cli.main import cli
 from kg.diagram import dot, imports, render
 from kg.diagram.model import Diagram, Edge, Node
-from kg.diagram.totals import Totals
 from kg.errors import InputError
+from kg.queries.totals import Totals
 from neo4j_server import in_ci
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diagram_app"

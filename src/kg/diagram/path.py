@@ -1,9 +1,10 @@
 """`kg diagram path`: what a command runs, drawn, with the lines it costs to read.
 
-The entry's call walk (kg.diagram.walk) gives every function, module-level
-code, class constructed and I/O call within depth. With `--sinks` or `--to`
-only the nodes on a path from the entry to a sink (or to the symbol) are
-kept. Totals (kg.diagram.totals) are counted twice: in the entry's own
+The entry's call walk (kg.queries.walk, shared with the audit report's
+entry-point footprints) gives every function, module-level code, class
+constructed and I/O call within depth. With `--sinks` or `--to` only the
+nodes on a path from the entry to a sink (or to the symbol) are kept. Totals
+(kg.queries.totals) are counted twice: in the entry's own
 process, and across subprocess hops; `--no-hops` leaves the hops out of the
 drawing, never out of the totals.
 """
@@ -13,15 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kg.diagram import totals as totals_
 from kg.diagram.collapse import fit
 from kg.diagram.dot import to_dot
-from kg.diagram.entry import EntryPoints, resolve
 from kg.diagram.model import Diagram, Edge, Node, plural
-from kg.diagram.walk import IO, SPAWN, Walked, walk
 from kg.errors import InputError
 from kg.queries import paths
+from kg.queries import totals as totals_
+from kg.queries.entry import EntryPoints, resolve
 from kg.queries.store import Store
+from kg.queries.walk import IO, SPAWN, Walked, walk
 
 SINKS = {"write": ("write",), "subprocess": ("subprocess",),
          "all": ("network", "read", "subprocess", "write")}
@@ -53,17 +54,15 @@ def build(store: Store, repo: str, entry: str, to: str | None = None,
     entry_points = EntryPoints(store, repo)
     start = resolve(store, repo, entry, entry_points)
     walked = walk(store, start.roots, entry_points, depth)
-    info = _details(store, walked)
-    nested_in = _nested_in(store, walked)
+    info = walked.info
     targets = _targets(store, repo, walked, info, to, sinks, entry, depth)
     in_process = _on_path(walked, walked.reached(False, depth), targets, hops=False)
     everything = _on_path(walked, walked.reached(True, depth), targets, hops=True)
-    functions = {i: info[i] for i, label in walked.labels.items() if label == "Function"}
-    in_totals = totals_.count(in_process, functions, nested_in)
-    hop_totals = totals_.count(everything, functions, nested_in)
+    in_totals = walked.totals(in_process)
+    hop_totals = walked.totals(everything)
     drawn = (everything if hops else in_process) or set(walked.roots)
     nodes, edges = _drawing(walked, info, drawn, hops, walked.reached(False, depth))
-    sizes = _module_sizes(drawn, functions, nested_in)
+    sizes = {m.module: (len(m.functions), m.lines) for m in walked.by_module(drawn)}
     fitted = fit(nodes, edges, _clusters(nodes, sizes), sizes, max_nodes)
     title = _title(entry, repo, to, sinks, depth, hops, in_totals, hop_totals, fitted.level,
                    len(nodes), max_nodes, bool(targets is not None and not everything))
@@ -82,22 +81,6 @@ def _check(to, sinks, depth, max_nodes) -> None:
         raise InputError("--depth must be 0 or more")
     if max_nodes < 1:
         raise InputError("--max-nodes must be 1 or more")
-
-
-def _details(store: Store, walked: Walked) -> dict[str, dict]:
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for node, label in walked.labels.items():
-        by_label[label].append(node)
-    info = {}
-    for label, ids in sorted(by_label.items()):
-        for row in paths.details(store, label, sorted(ids)):
-            info[row["id"]] = {**row, "label": label}
-    return info
-
-
-def _nested_in(store: Store, walked: Walked) -> dict[str, str]:
-    functions = sorted(n for n, label in walked.labels.items() if label == "Function")
-    return {row["dst"]: row["src"] for row in paths.nested_from(store, functions)}
 
 
 def _targets(store, repo, walked, info, to, sinks, entry, depth) -> set[str] | None:
@@ -176,17 +159,6 @@ def _edge_label(style: str, steps: list) -> str:
     if style == "reference":
         return f"{at} (callback)"
     return at
-
-
-def _module_sizes(drawn: set[str], functions: dict, nested_in: dict) -> dict[str, tuple]:
-    """module -> (functions, lines) on the drawn path, counted as the totals are."""
-    sizes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for f in sorted(drawn & set(functions)):
-        size = sizes[functions[f]["module"]]
-        size[0] += 1
-        if nested_in.get(f) not in drawn:
-            size[1] += functions[f]["loc"]
-    return {module: (n, lines) for module, (n, lines) in sizes.items()}
 
 
 def _clusters(nodes: list[Node], sizes: dict[str, tuple[int, int]]) -> dict[str, str]:
