@@ -67,5 +67,8 @@ def normalise(value):
     if isinstance(value, list | tuple):
         return [normalise(v) for v in value]
     if isinstance(value, dict):
-        return {k: normalise(v) for k, v in sorted(value.items()) if not k.startswith("_")}
+        # A node or relationship as a map of its properties: Neo4j stores no nulls (a null
+        # property is an absent one), so an absent and a null property read back alike.
+        return {k: normalise(v) for k, v in sorted(value.items())
+                if not k.startswith("_") and v is not None}
     return value
