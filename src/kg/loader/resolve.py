@@ -19,6 +19,7 @@ from kg.loader import calls_io
 from kg.loader.context import ModuleContext
 
 MAX_CONTAINER_ITEMS = 50   # callables taken from one dict/list literal
+SYNTHETIC_MODULE = "__astroid_synthetic"
 
 
 @dataclass(frozen=True, order=True)
@@ -166,6 +167,8 @@ def _partial(ctx: ModuleContext, partial: objects.PartialFunction) -> Callee:
 
 
 def _construction(ctx: ModuleContext, cls: nodes.ClassDef) -> Callee:
+    if cls.root().name == SYNTHETIC_MODULE:
+        return ()       # a class astroid made up (a typing.NamedTuple's), not a real symbol
     target = class_target(ctx, cls)
     if target.label != "Class":
         return (target,)
