@@ -3,7 +3,7 @@
 tests/fixtures/e2e_app is `lem`, a typer CLI with an orchestration runner, a launcher
 run in a subprocess, a domain package and a timeseries writer. Every bundled rule runs
 on it; the findings must be exactly the planted problems below: each one found, nothing
-else reported (apart from KNOWN_FALSE, the loader's known gaps, tolerated until fixed).
+else reported.
 """
 
 from __future__ import annotations
@@ -45,20 +45,6 @@ EXPECTED = {
 }
 
 # False findings caused by loader gaps (reported to the lead): tolerated, not required.
-KNOWN_FALSE = {
-    # READS through annotated parameters (`def f(spec: ExperimentSpec): spec.name`) are not
-    # recorded (fields_access skips parameters), so these fields look "set but never read".
-    ("unset-domain-field", SRC + "domain/campaign.py", 9),      # CampaignConfig.models
-    ("unset-domain-field", SRC + "domain/campaign.py", 10),     # CampaignConfig.seeds
-    ("unset-domain-field", SRC + "domain/campaign.py", 12),     # CampaignConfig.options
-    ("unset-domain-field", SRC + "domain/experiment.py", 7),    # ExperimentSpec.name
-    ("unset-domain-field", SRC + "domain/experiment.py", 8),    # ExperimentSpec.model
-    ("unset-domain-field", SRC + "domain/experiment.py", 9),    # ExperimentSpec.gpus
-    ("unset-domain-field", SRC + "domain/experiment.py", 10),   # ExperimentSpec.seed
-    # astroid's dataclass brain adds `_HAS_DEFAULT_FACTORY` to the module's locals, and
-    # structure records it as a module Variable at line 1.
-    ("unused-constant", SRC + "domain/campaign.py", 1),
-}
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -85,7 +71,7 @@ def test_every_planted_problem_is_found_and_nothing_else(audited):
     _, audit = audited
     found = set(by_location(audit))
     missed = EXPECTED - found
-    unexpected = found - EXPECTED - KNOWN_FALSE
+    unexpected = found - EXPECTED
     assert not missed, f"planted problems not found: {sorted(missed)}"
     assert not unexpected, "findings outside the planted problems: " + "; ".join(
         f"{f.rule} {f.file}:{f.line} {f.message}" for f in audit.findings

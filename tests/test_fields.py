@@ -381,3 +381,29 @@ def test_models_app_fixture_fields_set_and_never_set(installed, monkeypatch):
     assert never == {"models_app.domain.user.User.nickname",
                      "models_app.domain.orders.Order.discount",
                      "models_app.domain.orders.Line.price"}
+
+
+def test_reads_and_writes_through_annotated_parameters(tmp_path):
+    g = load_code(tmp_path, '''
+        from dataclasses import dataclass
+
+        @dataclass
+        class Run:
+            duration: float
+            label: str = ""
+
+        class Other:
+            duration = 0.0
+
+        def report(run: Run, other) -> float:
+            run.label = "done"
+            other.duration = 1.0
+            return run.duration
+
+        def maybe(run: "Run | None", other: Other):
+            return other.duration
+    ''')
+    assert ("pkg.mod.report", "pkg.mod.Run.duration") in g.edges("READS")
+    assert ("pkg.mod.report", "pkg.mod.Run.label") in g.edges("SETS")
+    assert ("pkg.mod.report", "pkg.mod.Run.duration") not in g.edges("SETS")
+    assert ("pkg.mod.maybe", "pkg.mod.Run.duration") not in g.edges("READS")

@@ -48,6 +48,11 @@ class Types:
             self._cache[key] = self._annotated(node, depth)
         return self._cache[key]
 
+    def declared(self, node: nodes.Name) -> list:
+        """Instances of the types a name is declared with (its annotations), without inferring
+        the name itself: for parameters, which astroid infers only from defaults, slowly."""
+        return self._of_name(node, MAX_DEPTH)
+
     def _annotated(self, node: nodes.NodeNG, depth: int) -> list:
         if isinstance(node, nodes.Name):
             return self._of_name(node, depth)

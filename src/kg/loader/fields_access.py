@@ -26,6 +26,7 @@ from __future__ import annotations
 from astroid import nodes
 from astroid.bases import Instance
 
+from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
 from kg.loader.fields_decl import (
     constructor_fields,
@@ -64,6 +65,7 @@ class Access:
         self.names = field_names(ctx)
         self.seen: set[tuple] = set()
         self._synthetic = synthetic_classes(ctx)
+        self._types = Types(ctx)
 
     # --- attributes -------------------------------------------------------------------
     def attribute_write(self, node: nodes.AssignAttr) -> None:
@@ -202,7 +204,8 @@ class Access:
         if own is not None:
             return [own]
         if _is_parameter(expr):
-            return []
+            return self._local(v._proxied for v in self._types.declared(expr)
+                               if isinstance(v, Instance))
         values = [v._proxied if isinstance(v, Instance) else v for v in self.ctx.infer(expr)]
         return self._local(values)
 
