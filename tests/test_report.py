@@ -187,20 +187,37 @@ def test_entry_point_paths_in_process_and_across_subprocess_hops(store):
     paths = {(e["name"], e["kind"]): e for e in as_json(store)["entry_points"]}
     spawn = paths[("app spawn", "cli_command")]
     own = {m["module"]: m["functions"] for m in spawn["in_process"]["modules"]}
-    assert own["app.cli"] == ["app.cli.main", "app.cli.spawn"]
-    assert own["app.engine"] == [] and "app.worker" not in own     # imported, not called
+    assert own == {"app.cli": ["app.cli.main", "app.cli.spawn"]}   # app.engine imported only
     assert spawn["hops"] == [{"from": "app.cli.spawn", "file": "app/cli.py", "line": 24,
                               "to": "app.worker", "to_kind": "Module"}]
     child = {m["module"]: m["functions"] for m in spawn["in_subprocesses"]["modules"]}
     assert child["app.worker"] == ["app.worker.work"]
     assert child["app.engine"] == ["app.engine.score"]
     assert spawn["in_subprocesses"]["lines"] == 12     # work 2 + score 10
+    assert set(child) == {"app.worker", "app.engine"}  # app.store imported only
+    assert (len(spawn["with_hops"]["modules"]), spawn["with_hops"]["functions"],
+            spawn["with_hops"]["lines"]) == (3, 4, 19)  # main 3 + spawn 4 + work 2 + score 10
     run = paths[("app run", "cli_command")]
     assert run["hops"] == [] and run["in_subprocesses"]["modules"] == []
     assert run["in_process"]["functions"] == 5 and run["in_process"]["lines"] == 26
     every_path = {f for e in paths.values() for part in ("in_process", "in_subprocesses")
                   for m in e[part]["modules"] for f in m["functions"]}
     assert "app.engine.unused" not in every_path and "app.legacy.old_score" not in every_path
+
+
+def test_entry_point_footprints_are_the_totals_kg_diagram_path_prints(store):
+    entries = as_json(store)["entry_points"]
+    assert {e["name"] for e in entries} == {"app", "app run", "app spawn", "app.worker"}
+    for e in entries:
+        built = api.diagram_path(e["name"], store=store, repo="audit_app").diagram
+        assert [(len(e[part]["modules"]), e[part]["functions"], e[part]["lines"])
+                for part in ("in_process", "with_hops")] == [
+            (t.modules, t.functions, t.lines) for t in (built.in_process, built.with_hops)], \
+            e["name"]
+    both = [e for e in entries if e["name"] == "app"]   # the console script and its group
+    assert [e["kind"] for e in both] == ["cli_command", "console_script"]
+    assert both[0]["with_hops"] == both[1]["with_hops"]
+    assert both[0]["with_hops"]["functions"] == 7      # main, run, spawn, run_all, score, save, work
 
 
 def test_html_is_one_self_contained_escaped_page(store):

@@ -1,51 +1,30 @@
 """Named queries the audit report uses, in the portable Cypher subset (one label per node).
 
-Each query takes `$repo` and returns plain columns; the report joins and walks
-them in Python, where both stores give the same answer. Edge queries return
-`src, dst` ids, one query per FROM/TO label pair, so none needs `labels()` or
-a multi-label pattern.
+Each query takes `$repo` and returns plain columns; the report joins them in
+Python, where both stores give the same answer. The report walks nothing
+itself: whether a module can run at all is the loader's `reach`
+(kg.loader.reach), what an entry point runs is the call walk in kg.queries.walk.
+Edge queries return `src, dst` ids, one query per FROM/TO label pair, so none
+needs `labels()` or a multi-label pattern.
 """
 
 from __future__ import annotations
 
 from kg.queries.store import Store
 
+# Every module with its `reach` (entry, test or none), derived at load time.
 MODULES = """
 MATCH (m:Module {repo: $repo})
 RETURN m.id AS id, m.name AS name, m.file AS file, coalesce(m.loc, 0) AS loc,
-       coalesce(m.is_test, false) AS is_test, coalesce(m.is_package, false) AS is_package
+       coalesce(m.is_test, false) AS is_test, coalesce(m.is_package, false) AS is_package,
+       coalesce(m.reach, 'none') AS reach
 ORDER BY name
-"""
-
-FUNCTIONS = """
-MATCH (f:Function {repo: $repo})
-RETURN f.id AS id, f.qualname AS qualname, f.module AS module, f.file AS file,
-       coalesce(f.line, 0) AS line, coalesce(f.loc, 0) AS loc
-ORDER BY qualname
-"""
-
-CLASSES = """
-MATCH (c:Class {repo: $repo})
-RETURN c.id AS id, c.qualname AS qualname, c.module AS module, c.file AS file
-ORDER BY qualname
-"""
-
-ENTRY_POINTS = """
-MATCH (e:EntryPoint {repo: $repo})
-RETURN e.id AS id, e.name AS name, e.kind AS kind, e.file AS file, coalesce(e.line, 0) AS line
-ORDER BY name, kind, id
 """
 
 # Local module imports; `type_checking` tells the ones that never run.
 IMPORTS = """
 MATCH (a:Module {repo: $repo})-[i:IMPORTS]->(b:Module {repo: $repo})
 RETURN DISTINCT a.id AS src, b.id AS dst, coalesce(i.type_checking, false) AS type_checking
-"""
-
-# A Function nested in another: its lines are part of its container's.
-NESTED = """
-MATCH (a:Function {repo: $repo})-[:CONTAINS]->(b:Function)
-RETURN a.id AS src, b.id AS dst
 """
 
 _EDGE = """

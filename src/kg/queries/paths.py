@@ -14,7 +14,8 @@ from kg.queries.store import Store
 
 ENTRY_POINTS = """
 MATCH (e:EntryPoint {repo: $repo})
-RETURN e.id AS id, e.name AS name, e.kind AS kind, coalesce(e.target, '') AS target
+RETURN e.id AS id, e.name AS name, e.kind AS kind, coalesce(e.target, '') AS target,
+       coalesce(e.file, '') AS file, coalesce(e.line, 0) AS line
 ORDER BY name, kind, id
 """
 

@@ -9,38 +9,42 @@ from __future__ import annotations
 
 from collections import Counter
 
+from kg.queries import named
+from kg.queries.entry import EntryPoints
 from kg.queries.store import Store
-from kg.report import reach
 from kg.report.modules import module_table
 from kg.report.paths import entry_point_paths
 from kg.rules.engine import Audit, Finding
 from kg.rules.rule import SEVERITIES, Rule
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DOC_SECTIONS = ("finds", "why", "example", "fix", "false_positives")
 
 
 def build(store: Store, audit: Audit, header: dict) -> dict:
     """header: kg_version, generated, source, commit, loaded (the caller knows them)."""
-    graph = reach.load(store, audit.repo)
+    entry_points = EntryPoints(store, audit.repo)
+    module_rows = named.rows(store, named.MODULES, audit.repo)
+    tests = {m["file"] for m in module_rows if m["is_test"]}
+    judged = any(ep["file"] not in tests for ep in entry_points.all)
     titles = {r.id: r.title for r in audit.rules}
-    modules = module_table(graph, audit.rules, audit.findings + audit.baselined,
-                           audit.suppressed)
+    modules = module_table(module_rows, named.rows(store, named.IMPORTS, audit.repo), judged,
+                           audit.rules, audit.findings + audit.baselined, audit.suppressed)
     return {
         "format": "kg-audit-report",
         "format_version": FORMAT_VERSION,
         "header": {"repo": audit.repo, **header},
-        "summary": _summary(audit, modules, graph),
+        "summary": _summary(audit, modules, len(entry_points.all)),
         "rules": [_rule(r) for r in sorted(audit.rules, key=lambda r: r.id)],
         "findings": _grouped(audit.findings, titles),
         "baselined": [finding_dict(f) for f in audit.baselined],
         "suppressed": [finding_dict(f) for f in audit.suppressed],
         "modules": modules,
-        "entry_points": entry_point_paths(graph),
+        "entry_points": entry_point_paths(store, audit.repo, entry_points),
     }
 
 
-def _summary(audit: Audit, modules: list[dict], graph: reach.CodeGraph) -> dict:
+def _summary(audit: Audit, modules: list[dict], entry_points: int) -> dict:
     counts = Counter(f.severity for f in audit.findings)
     verdicts = Counter(m["verdict"] for m in modules)
     return {
@@ -50,7 +54,7 @@ def _summary(audit: Audit, modules: list[dict], graph: reach.CodeGraph) -> dict:
         "suppressed": len(audit.suppressed),
         "rules_run": sum(1 for r in audit.rules if r.kind == "constraint"),
         "modules": len(modules),
-        "entry_points": len(graph.entry_points),
+        "entry_points": entry_points,
         "verdicts": {v: verdicts[v] for v in ("keep", "simplify", "remove")},
     }
 

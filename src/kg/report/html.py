@@ -126,7 +126,8 @@ def _entry_points(entry_points: list[dict]) -> list[str]:
                 f"<li>{_code(h['from'])} ({_code(where(h['file'], h['line']))}) → "
                 f"{_code(h['to'])} ({escape(h['to_kind'])})</li>" for h in ep["hops"]) + "</ul>")
             out += [f"<p>{footprint_line('In subprocesses', children)}</p>",
-                    _footprint(children)]
+                    _footprint(children),
+                    f"<p>{footprint_line('With subprocess hops', ep['with_hops'])}</p>"]
     return out
 
 
@@ -134,6 +135,6 @@ def _footprint(footprint: dict) -> str:
     if not footprint["modules"]:
         return ""
     rows = [[_code(m["module"]),
-             ", ".join(_code(f) for f in m["functions"]) or "(imported only)", str(m["lines"])]
+             ", ".join(_code(f) for f in m["functions"]), str(m["lines"])]
             for m in footprint["modules"]]
     return _table(["module", "functions", "lines"], rows, {2})

@@ -89,6 +89,7 @@ def _entry_points(entry_points: list[dict]) -> list[str]:
                     f"({h['to_kind']})" for h in ep["hops"]]
             out += ["", footprint_line("In subprocesses", children), ""]
             out += _footprint(children)
+            out += [footprint_line("With subprocess hops", ep["with_hops"]), ""]
     return out
 
 
@@ -97,6 +98,6 @@ def _footprint(footprint: dict) -> list[str]:
         return []
     out = ["| module | functions | lines |", "|---|---|---:|"]
     for m in footprint["modules"]:
-        functions = ", ".join(f"`{cell(f)}`" for f in m["functions"]) or "(imported only)"
+        functions = ", ".join(f"`{cell(f)}`" for f in m["functions"])
         out.append(f"| `{cell(m['module'])}` | {functions} | {m['lines']} |")
     return out + [""]

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from kg.report.reach import CodeGraph
 from kg.rules.engine import Finding
 from kg.rules.rule import SEVERITIES, Rule
 
 SIMPLIFY_AT = "medium"  # findings at or over this severity make a module a candidate to simplify
+# The loader's Module.reach (kg.loader.reach) in the table's words.
+REACHABILITY = {"entry": "entry", "test": "tests", "none": "none"}
 
 
 def is_dead_symbol_rule(rule: Rule) -> bool:
@@ -26,25 +27,26 @@ def is_duplication_rule(rule: Rule) -> bool:
     return rule.id.startswith("duplicate") or "duplication" in rule.tags
 
 
-def module_table(graph: CodeGraph, rules: list[Rule], findings: list[Finding],
-                 suppressed: list[Finding]) -> list[dict]:
-    """One row per module, by name. findings: the non-suppressed ones (baselined included)."""
+def module_table(modules: list[dict], imports: list[dict], judged: bool, rules: list[Rule],
+                 findings: list[Finding], suppressed: list[Finding]) -> list[dict]:
+    """One row per module, by name. modules, imports: rows of kg.queries.named; judged: the
+    repository has an entry point outside test code; findings: the non-suppressed ones
+    (baselined included)."""
     by_id = {r.id: r for r in rules}
     dead_symbols_ran = any(is_dead_symbol_rule(r) for r in rules)
-    reachability = _reachability(graph)
-    fan_in, fan_out = _fans(graph)
+    fan_in, fan_out = _fans(imports)
     in_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         in_file[f.file].append(f)
     vouched_files = {f.file for f in suppressed
                      if f.rule in by_id and is_dead_module_rule(by_id[f.rule])}
     rows = []
-    for module_id, module in sorted(graph.modules.items(), key=lambda kv: kv[1]["name"]):
+    for module in sorted(modules, key=lambda m: m["name"]):
         here = in_file.get(module["file"], [])
         row = {
             "module": module["name"], "file": module["file"], "loc": module["loc"],
-            "fan_in": fan_in[module_id], "fan_out": fan_out[module_id],
-            "reachability": reachability[module_id], "is_test": module["is_test"],
+            "fan_in": fan_in[module["id"]], "fan_out": fan_out[module["id"]],
+            "reachability": _reachability(module, judged), "is_test": module["is_test"],
             "dead_symbols": (sum(1 for f in here if is_dead_symbol_rule(by_id[f.rule]))
                              if dead_symbols_ran else None),
             "findings": _by_severity(here),
@@ -55,27 +57,20 @@ def module_table(graph: CodeGraph, rules: list[Rule], findings: list[Finding],
     return rows
 
 
-def _reachability(graph: CodeGraph) -> dict[str, str]:
-    """entry: run from an entry point (in-process or in a subprocess it spawns);
-    tests: run only from test code; none: neither; unknown: the repository has no entry points."""
-    from_entries = graph.reach([e["id"] for e in graph.entry_points], follow_spawns=True)
-    from_tests = graph.reach(graph.test_roots, follow_spawns=True)
-    out = {}
-    for module_id, module in graph.modules.items():
-        if module_id in from_entries and not module["is_test"]:
-            out[module_id] = "entry"
-        elif module_id in from_tests or module["is_test"]:
-            out[module_id] = "tests"
-        elif not graph.entry_points:
-            out[module_id] = "unknown"
-        else:
-            out[module_id] = "none"
-    return out
+def _reachability(module: dict, judged: bool) -> str:
+    """The loader's reach, read from the graph: a test module is `tests` whatever imports it,
+    and without an entry point outside tests `none` cannot be told apart from a library's
+    public code, so it is `unknown`."""
+    if module["is_test"]:
+        return "tests"
+    if module["reach"] == "none" and not judged:
+        return "unknown"
+    return REACHABILITY[module["reach"]]
 
 
-def _fans(graph: CodeGraph) -> tuple[Counter, Counter]:
+def _fans(imports: list[dict]) -> tuple[Counter, Counter]:
     """Distinct local modules importing each module, and imported by it (TYPE_CHECKING too)."""
-    pairs = {(r["src"], r["dst"]) for r in graph.imports if r["src"] != r["dst"]}
+    pairs = {(r["src"], r["dst"]) for r in imports if r["src"] != r["dst"]}
     return Counter(dst for _, dst in pairs), Counter(src for src, _ in pairs)
 
 

@@ -1,50 +1,66 @@
 """What each entry point runs: modules, functions and lines, in its own process and across
-the subprocess hops it makes."""
+the subprocess hops it makes.
+
+Counted on the call walk `kg diagram path --from NAME` draws (kg.queries.walk, started
+as kg.queries.entry resolves the entry point's name), so the report's numbers are the
+diagram's totals. Entry points sharing a name (a console script and its click group)
+start from the same code and get the same footprint.
+"""
 
 from __future__ import annotations
 
-from kg.report.reach import CodeGraph
+from kg.queries.entry import EntryPoints, resolve
+from kg.queries.store import Store
+from kg.queries.walk import Step, Walked, walk
 
 
-def entry_point_paths(graph: CodeGraph) -> list[dict]:
-    return [_path(graph, ep) for ep in graph.entry_points]
+def entry_point_paths(store: Store, repo: str, entry_points: EntryPoints) -> list[dict]:
+    walks: dict[str, Walked] = {}
+    for ep in entry_points.all:
+        if ep["name"] not in walks:
+            start = resolve(store, repo, ep["name"], entry_points)
+            walks[ep["name"]] = walk(store, start.roots, entry_points, depth=None)
+    return [_path(walks[ep["name"]], ep, entry_points) for ep in entry_points.all]
 
 
-def _path(graph: CodeGraph, ep: dict) -> dict:
-    in_process = graph.reach([ep["id"]], follow_spawns=False)
-    everything = graph.reach([ep["id"]], follow_spawns=True)
-    hops = graph.hops_from(everything)
-    children = graph.reach(sorted({h["dst"] for h in hops}), follow_spawns=True)
+def _path(walked: Walked, ep: dict, entry_points: EntryPoints) -> dict:
+    in_process = walked.reached(hops=False, depth=None)
+    everything = walked.reached(hops=True, depth=None)
+    hops = walked.hops_from(everything)
+    children = walked.reached_from(sorted({h.dst for h in hops}), hops=True)
     return {
         "name": ep["name"], "kind": ep["kind"], "file": ep["file"], "line": ep["line"],
-        "in_process": _footprint(graph, in_process),
-        "hops": [{"from": graph.name_of(h["src"]), "file": h["file"] or "", "line": h["line"],
-                  "to": graph.name_of(h["dst"]),
-                  "to_kind": "EntryPoint" if h["dst"] not in graph.modules else "Module"}
-                 for h in hops],
-        "in_subprocesses": _footprint(graph, children),
+        "in_process": _footprint(walked, in_process),
+        "hops": [_hop(walked, h, entry_points) for h in _by_place(walked, hops)],
+        "in_subprocesses": _footprint(walked, children),
+        "with_hops": _footprint(walked, everything),
     }
 
 
-def _footprint(graph: CodeGraph, reached: set[str]) -> dict:
-    """The modules reached, each with its reached functions and their lines.
+def _by_place(walked: Walked, hops: list[Step]) -> list[Step]:
+    return sorted(hops, key=lambda h: (walked.info[h.src]["file"] or "", h.line, h.src,
+                                       h.target))
 
-    A nested function's lines are already in its container's, so it adds
-    lines only when its container is not reached.
+
+def _hop(walked: Walked, hop: Step, entry_points: EntryPoints) -> dict:
+    """Where the child process is started and what it runs: a module or an entry point."""
+    source = walked.info[hop.src]
+    if hop.target in entry_points.by_id:
+        to, kind = entry_points.by_id[hop.target]["name"], "EntryPoint"
+    else:
+        to, kind = walked.info[hop.target]["name"], "Module"
+    return {"from": source["name"], "file": source["file"] or "", "line": hop.line,
+            "to": to, "to_kind": kind}
+
+
+def _footprint(walked: Walked, nodes: set[str]) -> dict:
+    """The modules of the functions run, each with those functions and the lines they add.
+
+    Counted as `kg diagram path` counts its totals (kg.queries.totals): a nested
+    function adds lines only when its container is not run.
     """
-    modules: dict[str, dict] = {}
-    for node in reached:
-        module = graph.module_of(node)
-        if module is None:
-            continue
-        entry = modules.setdefault(module, {"module": graph.modules[module]["name"],
-                                            "functions": [], "lines": 0})
-        if node in graph.functions:
-            entry["functions"].append(graph.functions[node]["qualname"])
-            if graph.nested_in.get(node) not in reached:
-                entry["lines"] += graph.functions[node]["loc"]
-    rows = sorted(modules.values(), key=lambda m: m["module"])
-    for row in rows:
-        row["functions"].sort()
-    return {"modules": rows, "functions": sum(len(m["functions"]) for m in rows),
-            "lines": sum(m["lines"] for m in rows)}
+    modules = walked.by_module(nodes)
+    return {"modules": [{"module": m.module, "functions": m.functions, "lines": m.lines}
+                        for m in modules],
+            "functions": sum(len(m.functions) for m in modules),
+            "lines": sum(m.lines for m in modules)}
