@@ -1,5 +1,9 @@
 """REACHES and `reach`: which code a run of the project can get to, derived from the facts.
 
+This walk answers *can this code run at all?* (rules and the report's module table read
+it). *What does this command actually run?* is the call walk in kg.queries.walk, which
+`kg diagram path` and the report's entry-point footprints share.
+
 Run once after every other step, on the facts alone (no astroid). A breadth-first
 walk from each EntryPoint follows what makes code run:
 
