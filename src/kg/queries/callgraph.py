@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.model.facts import Facts
 from kg.queries.store import Store
 
 CALLERS = ("Module", "Class", "Function")
@@ -81,6 +82,40 @@ def edges(store: Store, repo: str) -> list[Edge]:
                 found.add(Edge(row["caller"], src, row["callee"], dst, row["line"] or 0,
                                "@" + row["callee"].rsplit(".", 1)[-1], "decorator", 1.0))
     return sorted(found)
+
+
+def edges_from_facts(facts: Facts) -> list[Edge]:
+    """The same edges as `edges`, read from a load's facts before they are stored: what the
+    call-graph benchmark times, and what tests check `edges` against."""
+    containers = {e.dst: (e.src_label, e.src) for e in facts.edges
+                  if e.type == "CONTAINS" and e.dst_label == "CallSite"}
+    found: set[Edge] = set()
+    for e in facts.edges:
+        if e.type == "RESOLVES_TO" and e.src in containers:
+            src_label, src = containers[e.src]
+            site = facts.nodes["CallSite"][e.src]
+            found.add(Edge(_fact_name(facts, src_label, src), src_label,
+                           _fact_name(facts, e.dst_label, e.dst), e.dst_label,
+                           site.get("line") or 0, site.get("callee_text") or "",
+                           e.prop("resolved") or "", float(e.prop("confidence") or 0.0)))
+        elif (e.type == "REFERENCES" and e.prop("kind") == "decorator"
+              and e.src_label in CALLERS and e.dst_label in TARGETS):
+            callee = _fact_name(facts, e.dst_label, e.dst)
+            found.add(Edge(_fact_name(facts, e.src_label, e.src), e.src_label, callee,
+                           e.dst_label, e.prop("line") or 0,
+                           "@" + callee.rsplit(".", 1)[-1], "decorator", 1.0))
+    return sorted(found)
+
+
+def definitions_from_facts(facts: Facts) -> list[str]:
+    names = [_fact_name(facts, label, kg_id) for label in ("Module", "Function")
+             for kg_id in facts.nodes[label]]
+    return sorted(n for n in names if n)
+
+
+def _fact_name(facts: Facts, label: str, kg_id: str) -> str:
+    row = facts.nodes[label].get(kg_id) or {}
+    return row.get(_name_of(label)) or ""
 
 
 def definitions(store: Store, repo: str) -> list[str]:

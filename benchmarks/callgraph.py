@@ -1,0 +1,211 @@
+"""The call-graph benchmark: kg, PyCG 0.0.7 and pyan3 side by side on tests/callgraph/.
+
+Every tool analyses every program of the micro-benchmark in the same run, on
+the same machine, and is scored edge by edge against the program's expected
+call graph (benchmarks/callgraph_score.py): precision and recall per category
+and overall, the time each tool took for all programs, and each tool's
+missed and wrong edges.
+
+    pip install pycg==0.0.7 pyan3            # the other tools (0.0.8 of PyCG does not import)
+    python benchmarks/callgraph.py           # all three tools
+    python benchmarks/callgraph.py --tools kg --category lambdas
+
+How each tool runs (all programs, one after another, wall time for the lot):
+- kg: in this process, each program through kg's loader (astroid parse and inference,
+  every extraction step) and its call graph read from the loader's facts in PyCG's format
+  (`kg.queries.callgraph.edges_from_facts` + `to_pycg`): the analysis, without storing it.
+- kg-store: the same, and each program also written to one embedded store (`api.load`) and
+  read back with `api.export_callgraph`: `kg load` + `kg export callgraph` without a process
+  per program. Same graph as kg; the extra time is the store's.
+- PyCG: `python -m pycg --package PROGRAM PROGRAM/main.py -o OUT`, a process per program
+  (its command line; main.py is the entry point, the other modules are reached by import).
+- pyan3: a process per program running pyan's analyser over the program's files; its
+  "uses" edges between defined functions, methods, classes and modules are mapped to
+  PyCG's naming (`lambda.0` -> `<lambda1>`; edges to classes dropped, pyan lists the
+  `__init__` they run; edges to names pyan could not resolve, `*.name`, dropped).
+
+Writes benchmarks/results/callgraph.json and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):   # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import callgraph_score as scoring  # noqa: E402
+from benchmarks import common  # noqa: E402
+
+TOOLS = ("kg", "kg-store", "pycg", "pyan3")
+CHILD_TIMEOUT = 120     # seconds for one tool on one program
+
+
+# -- PyCG --------------------------------------------------------------------------------------
+
+def run_pycg(chosen: list[scoring.Program], python: str = sys.executable) -> scoring.Score:
+    results = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pycg-out-") as tmp:
+        for i, program in enumerate(chosen):
+            out = Path(tmp) / f"{i}.json"
+            command = [python, "-m", "pycg", "--package", str(program.folder),
+                       str(program.folder / "main.py"), "-o", str(out)]
+            results[program] = _child_graph(command, out, program.folder)
+    return scoring.score("pycg", results, time.perf_counter() - started)
+
+
+def pycg_version(python: str = sys.executable) -> str | None:
+    return _version(python, "pycg")
+
+
+# -- pyan3 -------------------------------------------------------------------------------------
+
+def run_pyan(chosen: list[scoring.Program], python: str = sys.executable) -> scoring.Score:
+    results = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pyan-out-") as tmp:
+        for i, program in enumerate(chosen):
+            out = Path(tmp) / f"{i}.json"
+            command = [python, str(Path(__file__).resolve()), "--pyan-child",
+                       str(program.folder), str(out)]
+            results[program] = _child_graph(command, out, program.folder)
+    return scoring.score("pyan3", results, time.perf_counter() - started)
+
+
+def pyan_child(folder: Path, out: Path) -> None:
+    """In a child process: pyan's analyser over one program, its edges in PyCG's naming."""
+    from pyan.analyzer import CallGraphVisitor
+
+    files = [str(p) for p in sorted(folder.rglob("*.py"))]
+    visitor = CallGraphVisitor(files, root=str(folder))
+    graph: dict[str, set[str]] = {}
+    for source, targets in visitor.uses_edges.items():
+        caller = _pyan_name(source, as_caller=True)
+        if caller is None:
+            continue
+        graph.setdefault(caller, set())
+        for target in targets:
+            callee = _pyan_name(target, as_caller=False)
+            if callee is not None:
+                graph[caller].add(callee)
+    out.write_text(json.dumps({k: sorted(v) for k, v in sorted(graph.items())}))
+
+
+_PYAN_CALLERS = {"MODULE", "CLASS", "FUNCTION", "METHOD", "STATICMETHOD", "CLASSMETHOD"}
+_PYAN_CALLEES = {"FUNCTION", "METHOD", "STATICMETHOD", "CLASSMETHOD"}
+
+
+def _pyan_name(node, as_caller: bool) -> str | None:
+    if node.namespace is None:          # `*.name`: pyan could not tell what it is
+        return None
+    flavor = node.flavor.name
+    if flavor == "SCOPE" and node.name.startswith("lambda."):   # pyan's `lambda.0`
+        index = int(node.name.split(".", 1)[1]) + 1
+        return f"{node.namespace}.<lambda{index}>" if node.namespace else f"<lambda{index}>"
+    wanted = _PYAN_CALLERS if as_caller else _PYAN_CALLEES
+    if flavor not in wanted or not node.defined:
+        return None
+    return node.get_name()
+
+
+def pyan_version(python: str = sys.executable) -> str | None:
+    return _version(python, "pyan3")
+
+
+# -- kg ----------------------------------------------------------------------------------------
+
+def run_kg(chosen: list[scoring.Program]) -> scoring.Score:
+    return scoring.run_kg(chosen)
+
+
+def run_kg_store(chosen: list[scoring.Program]) -> scoring.Score:
+    return scoring.run_kg_store(chosen)
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+def _child_graph(command: list[str], out: Path, cwd: Path
+                 ) -> tuple[scoring.Graph | None, str | None]:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env,
+                              timeout=CHILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, f"timed out after {CHILD_TIMEOUT} s"
+    if done.returncode != 0 or not out.exists():
+        return None, (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:300]
+    try:
+        return json.loads(out.read_text()), None
+    except json.JSONDecodeError as e:
+        return None, f"unreadable output: {e}"
+
+
+def _version(python: str, distribution: str) -> str | None:
+    done = subprocess.run([python, "-c", "import importlib.metadata as m; "
+                           f"print(m.version({distribution!r}))"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+RUNNERS = {"kg": run_kg, "kg-store": run_kg_store, "pycg": run_pycg, "pyan3": run_pyan}
+VERSIONS = {"pycg": pycg_version, "pyan3": pyan_version}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--pyan-child":
+        pyan_child(Path(argv[1]), Path(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tools", default=",".join(TOOLS),
+                        help=f"comma-separated, from: {', '.join(TOOLS)}")
+    parser.add_argument("--category", action="append", default=[],
+                        help="only this category (repeatable)")
+    parser.add_argument("--misses", action="store_true",
+                        help="print every missed and wrong edge of every tool")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="results folder (default benchmarks/results)")
+    args = parser.parse_args(argv)
+    tools = [t for t in args.tools.split(",") if t]
+    unknown = [t for t in tools if t not in TOOLS]
+    if unknown:
+        parser.error(f"unknown tool(s) {unknown}; known: {', '.join(TOOLS)}")
+    chosen = scoring.programs(categories=args.category)
+    if not chosen:
+        parser.error("no programs found")
+    missing = [t for t in tools if t in VERSIONS and VERSIONS[t]() is None]
+    if missing:
+        parser.error(f"not installed: {', '.join(missing)} "
+                     "(pip install pycg==0.0.7 pyan3)")
+    machine = common.machine_info()
+    scores = []
+    for tool in tools:
+        _log(f"{tool}: {len(chosen)} programs ...")
+        scores.append(RUNNERS[tool](chosen))
+        _log(f"{tool}: {scores[-1].seconds:.1f} s")
+    scoring.report(scores, show_misses=args.misses)
+    data = {"benchmark": "callgraph", "machine": machine, "programs": len(chosen),
+            "categories": sorted({p.category for p in chosen}),
+            "versions": {t: VERSIONS[t]() for t in tools if t in VERSIONS},
+            "targets": {"precision": 0.99, "recall": 0.95,
+                        "per_category": "at least PyCG's", "time": "at most PyCG's"},
+            "tools": {s.tool: s.as_dict() for s in scores}}
+    path = common.write_results("callgraph", data, args.output)
+    _log(f"wrote {path}")
+    return 0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+def fallback():
+    pass
+
+
+def handle(on_error=fallback):
+    on_error()
+
+
+handle()

@@ -1,0 +1,13 @@
+def outer(fn):
+    inner(fn)
+
+
+def inner(fn):
+    fn()
+
+
+def target():
+    pass
+
+
+outer(target)

@@ -1,0 +1,9 @@
+def run(fn):
+    fn()
+
+
+def hello():
+    pass
+
+
+run(hello)

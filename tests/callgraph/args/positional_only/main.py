@@ -1,0 +1,9 @@
+def invoke(fn, /):
+    return fn()
+
+
+def job():
+    return 1
+
+
+invoke(job)

@@ -1,0 +1,9 @@
+def identity(fn):
+    return fn
+
+
+def work():
+    pass
+
+
+identity(work)()

@@ -1,0 +1,8 @@
+class Box:
+    def open(self):
+        pass
+
+
+b = Box()
+other = b
+other.open()

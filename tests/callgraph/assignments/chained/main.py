@@ -1,0 +1,7 @@
+def target():
+    pass
+
+
+a = b = target
+a()
+b()

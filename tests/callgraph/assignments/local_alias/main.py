@@ -1,0 +1,10 @@
+def helper():
+    pass
+
+
+def main():
+    h = helper
+    h()
+
+
+main()

@@ -1,0 +1,12 @@
+def one():
+    pass
+
+
+def two():
+    pass
+
+
+fn = one
+fn()
+fn = two
+fn()

@@ -1,0 +1,11 @@
+def first():
+    pass
+
+
+def second():
+    pass
+
+
+x, y = first, second
+x()
+y()

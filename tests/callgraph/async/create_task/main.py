@@ -1,0 +1,13 @@
+import asyncio
+
+
+async def background():
+    pass
+
+
+async def main():
+    task = asyncio.create_task(background())
+    await task
+
+
+asyncio.run(main())

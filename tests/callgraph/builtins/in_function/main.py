@@ -1,0 +1,7 @@
+def describe(value):
+    if isinstance(value, int):
+        return repr(value)
+    return str(value)
+
+
+describe(1)

@@ -1,0 +1,5 @@
+def len(x):
+    return 0
+
+
+len([1, 2])

@@ -1,0 +1,9 @@
+def helper():
+    pass
+
+
+class Registry:
+    handler = helper
+
+
+Registry.handler()

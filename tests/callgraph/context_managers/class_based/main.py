@@ -1,0 +1,10 @@
+class Managed:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+with Managed():
+    pass

@@ -1,0 +1,6 @@
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+read("x")

@@ -1,0 +1,8 @@
+def memo(fn):
+    cache = {}
+
+    def wrapper():
+        if "v" not in cache:
+            cache["v"] = fn()
+        return cache["v"]
+    return wrapper

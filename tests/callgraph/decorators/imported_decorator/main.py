@@ -1,0 +1,9 @@
+from deco import memo
+
+
+@memo
+def slow():
+    return 1
+
+
+slow()

@@ -1,0 +1,10 @@
+def register(fn):
+    return fn
+
+
+@register
+def handler():
+    pass
+
+
+handler()

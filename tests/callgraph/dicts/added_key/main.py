@@ -1,0 +1,11 @@
+def first():
+    pass
+
+
+def second():
+    pass
+
+
+table = {"a": first}
+table["b"] = second
+table["b"]()

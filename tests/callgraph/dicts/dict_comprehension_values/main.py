@@ -1,0 +1,10 @@
+def up():
+    pass
+
+
+def down():
+    pass
+
+
+moves = dict(up=up, down=down)
+moves["up"]()

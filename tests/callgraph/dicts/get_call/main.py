@@ -1,0 +1,10 @@
+def start():
+    pass
+
+
+def stop():
+    pass
+
+
+commands = {"start": start, "stop": stop}
+commands.get("stop")()

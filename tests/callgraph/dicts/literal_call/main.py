@@ -1,0 +1,10 @@
+def add():
+    pass
+
+
+def sub():
+    pass
+
+
+ops = {"add": add, "sub": sub}
+ops["add"]()

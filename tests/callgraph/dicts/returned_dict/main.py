@@ -1,0 +1,9 @@
+def ping():
+    pass
+
+
+def routes():
+    return {"ping": ping}
+
+
+routes()["ping"]()

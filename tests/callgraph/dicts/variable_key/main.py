@@ -1,0 +1,13 @@
+import sys
+
+
+def on_get():
+    pass
+
+
+def on_post():
+    pass
+
+
+handlers = {"GET": on_get, "POST": on_post}
+handlers[sys.argv[1]]()

@@ -1,0 +1,9 @@
+def a():
+    def b():
+        def c():
+            pass
+        c()
+    b()
+
+
+a()

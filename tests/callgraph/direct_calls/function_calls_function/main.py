@@ -1,0 +1,9 @@
+def a():
+    b()
+
+
+def b():
+    pass
+
+
+a()

@@ -1,0 +1,7 @@
+def outer():
+    def inner():
+        pass
+    inner()
+
+
+outer()

@@ -1,0 +1,9 @@
+def used():
+    pass
+
+
+def unused():
+    used()
+
+
+used()

@@ -1,0 +1,12 @@
+def risky():
+    pass
+
+
+def recover():
+    pass
+
+
+try:
+    risky()
+except ValueError:
+    recover()

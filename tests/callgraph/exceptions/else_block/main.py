@@ -1,0 +1,14 @@
+def attempt():
+    pass
+
+
+def commit():
+    pass
+
+
+try:
+    attempt()
+except OSError:
+    pass
+else:
+    commit()

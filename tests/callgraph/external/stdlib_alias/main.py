@@ -1,0 +1,3 @@
+import json as j
+
+j.loads("{}")

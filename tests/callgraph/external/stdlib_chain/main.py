@@ -1,0 +1,4 @@
+import re
+
+pattern = re.compile("a+")
+pattern.match("aaa")

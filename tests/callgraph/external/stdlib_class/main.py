@@ -1,0 +1,4 @@
+from pathlib import Path
+
+p = Path("x")
+p.exists()

@@ -1,0 +1,8 @@
+import subprocess
+
+
+def build():
+    subprocess.run(["make"], check=True)
+
+
+build()

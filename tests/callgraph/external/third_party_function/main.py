@@ -1,0 +1,3 @@
+from thirdparty import transform
+
+transform(1)

@@ -1,0 +1,4 @@
+from thirdparty import Client
+
+client = Client()
+client.fetch()

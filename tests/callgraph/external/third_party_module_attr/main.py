@@ -1,0 +1,3 @@
+import thirdparty.sub as sub
+
+sub.run()

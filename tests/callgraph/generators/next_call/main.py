@@ -1,0 +1,9 @@
+def task():
+    pass
+
+
+def tasks():
+    yield task
+
+
+next(tasks())()

@@ -1,0 +1,11 @@
+def source():
+    return 1
+
+
+def numbers():
+    yield source()
+    yield 2
+
+
+for n in numbers():
+    pass

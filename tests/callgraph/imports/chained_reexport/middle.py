@@ -1,0 +1,1 @@
+from back import action

@@ -1,0 +1,9 @@
+import b
+
+
+def start():
+    b.middle()
+
+
+def finish():
+    pass

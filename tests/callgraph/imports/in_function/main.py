@@ -1,0 +1,6 @@
+def lazy():
+    from helpers import greet
+    greet()
+
+
+lazy()

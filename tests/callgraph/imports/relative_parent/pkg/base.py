@@ -1,0 +1,2 @@
+def base_helper():
+    pass

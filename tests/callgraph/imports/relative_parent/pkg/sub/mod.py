@@ -1,0 +1,5 @@
+from ..base import base_helper
+
+
+def go():
+    base_helper()

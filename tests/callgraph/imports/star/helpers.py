@@ -1,0 +1,6 @@
+def greet():
+    pass
+
+
+def _private():
+    pass

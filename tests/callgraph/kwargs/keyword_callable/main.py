@@ -1,0 +1,9 @@
+def run(*, action):
+    action()
+
+
+def save():
+    pass
+
+
+run(action=save)

@@ -1,0 +1,13 @@
+def pair(first, second):
+    second()
+
+
+def a():
+    pass
+
+
+def b():
+    pass
+
+
+pair(second=b, first=a)

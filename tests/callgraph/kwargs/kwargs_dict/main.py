@@ -1,0 +1,9 @@
+def dispatch(**handlers):
+    handlers["done"]()
+
+
+def finished():
+    pass
+
+
+dispatch(done=finished)

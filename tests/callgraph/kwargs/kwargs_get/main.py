@@ -1,0 +1,10 @@
+def build(**options):
+    factory = options.get("factory")
+    return factory()
+
+
+def make():
+    return 1
+
+
+build(factory=make)

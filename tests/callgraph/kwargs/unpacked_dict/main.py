@@ -1,0 +1,10 @@
+def connect(host, on_connect):
+    on_connect()
+
+
+def ready():
+    pass
+
+
+options = {"host": "x", "on_connect": ready}
+connect(**options)

@@ -1,0 +1,6 @@
+def work():
+    pass
+
+
+run = lambda: work()
+run()

@@ -1,0 +1,5 @@
+def value():
+    return 1
+
+
+result = (lambda: value())()

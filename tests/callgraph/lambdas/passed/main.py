@@ -1,0 +1,9 @@
+def helper():
+    pass
+
+
+def run(fn):
+    fn()
+
+
+run(lambda: helper())

@@ -1,0 +1,9 @@
+def target():
+    pass
+
+
+def make():
+    return lambda: target()
+
+
+make()()

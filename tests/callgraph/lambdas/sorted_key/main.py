@@ -1,0 +1,5 @@
+def rank(x):
+    return x
+
+
+items = sorted([3, 1], key=lambda x: rank(x))

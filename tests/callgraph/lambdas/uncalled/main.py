@@ -1,0 +1,5 @@
+def side_effect():
+    pass
+
+
+unused = lambda: side_effect()

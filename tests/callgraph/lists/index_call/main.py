@@ -1,0 +1,10 @@
+def zero():
+    pass
+
+
+def one():
+    pass
+
+
+fns = [zero, one]
+fns[1]()

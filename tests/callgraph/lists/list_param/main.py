@@ -1,0 +1,14 @@
+def run(pipeline):
+    for stage in pipeline:
+        stage()
+
+
+def parse():
+    pass
+
+
+def check():
+    pass
+
+
+run([parse, check])

@@ -1,0 +1,10 @@
+def first():
+    pass
+
+
+def last():
+    pass
+
+
+chain = [first, last]
+chain[-1]()

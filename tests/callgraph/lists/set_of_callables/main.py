@@ -1,0 +1,10 @@
+def x():
+    pass
+
+
+def y():
+    pass
+
+
+for fn in {x, y}:
+    fn()

@@ -1,0 +1,6 @@
+class Vec:
+    def __add__(self, other):
+        return self
+
+
+v = Vec() + Vec()

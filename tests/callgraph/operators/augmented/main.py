@@ -1,0 +1,7 @@
+class Bag:
+    def __iadd__(self, other):
+        return self
+
+
+b = Bag()
+b += Bag()

@@ -1,0 +1,7 @@
+class Set:
+    def __contains__(self, item):
+        return False
+
+
+s = Set()
+found = 1 in s

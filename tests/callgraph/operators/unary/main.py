@@ -1,0 +1,6 @@
+class Num:
+    def __neg__(self):
+        return self
+
+
+n = -Num()

@@ -1,0 +1,10 @@
+def target():
+    pass
+
+
+def pick():
+    return target
+
+
+fn = pick()
+fn()

@@ -1,0 +1,13 @@
+def inner():
+    return helper
+
+
+def helper():
+    pass
+
+
+def outer():
+    return inner()
+
+
+outer()()

@@ -1,0 +1,9 @@
+def target():
+    pass
+
+
+def pick():
+    return target
+
+
+pick()()

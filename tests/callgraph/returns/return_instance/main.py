@@ -1,0 +1,10 @@
+class Conn:
+    def close(self):
+        pass
+
+
+def connect():
+    return Conn()
+
+
+connect().close()

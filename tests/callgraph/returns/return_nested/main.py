@@ -1,0 +1,7 @@
+def factory():
+    def product():
+        pass
+    return product
+
+
+factory()()
