@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 import tokenize
 from dataclasses import dataclass
 
 import astroid
 from astroid.builder import AstroidBuilder
+from astroid.context import _invalidate_cache
+from astroid.inference_tip import clear_inference_tip_cache
+from astroid.interpreter.objectmodel import ObjectModel
 from astroid.manager import AstroidManager
+from astroid.nodes import ClassDef
+from astroid.nodes._base_nodes import LookupMixIn
 
 from kg.loader.discover import SourceFile
 
@@ -40,6 +46,7 @@ def safe_manager() -> AstroidManager:
 
 def parse(files: list[SourceFile]) -> list[ParsedModule]:
     manager = safe_manager()
+    _forget_all_if_search_path_changed(manager)
     parsed = [parse_one(manager, f) for f in files]
     for p in parsed:
         if p.tree is not None:
@@ -48,8 +55,31 @@ def parse(files: list[SourceFile]) -> list[ParsedModule]:
 
 
 def forget(parsed: list[ParsedModule]) -> None:
-    """Drop the target's trees from astroid's caches so a later load starts clean."""
-    astroid.MANAGER.clear_cache()
+    """Drop the target's trees and every inference result from astroid's caches so a later
+    load starts clean. The stdlib and third-party trees stay: they do not depend on the
+    target, and re-parsing them (and re-bootstrapping builtins, as `clear_cache` does) costs
+    about a second per load, which dominates loading many small trees in one process."""
+    manager = astroid.MANAGER
+    for p in parsed:
+        if p.tree is not None and manager.astroid_cache.get(p.source.module) is p.tree:
+            del manager.astroid_cache[p.source.module]
+    clear_inference_tip_cache()
+    _invalidate_cache()
+    for lru_cache in (LookupMixIn.lookup, ObjectModel.attributes,
+                      ClassDef._metaclass_lookup_attribute):
+        lru_cache.cache_clear()
+
+
+_search_path: list[tuple[str, ...]] = []     # sys.path when the cached trees were found
+
+
+def _forget_all_if_search_path_changed(manager: AstroidManager) -> None:
+    """The stdlib and third-party trees `forget` keeps were found through sys.path: when it
+    has changed since, they may not be what an import finds now."""
+    now = tuple(sys.path)
+    if _search_path and _search_path[0] != now:
+        manager.clear_cache()
+    _search_path[:] = [now]
 
 
 def parse_one(manager: AstroidManager, f: SourceFile) -> ParsedModule:
