@@ -277,3 +277,24 @@ def test_reachability_skips_type_checking_imports_and_honours_vouched_modules(tm
     assert [(m["module"], m["reachability"], m["verdict"]) for m in lib["modules"]] == [
         ("lib", "unknown", "keep")]
     assert lib["entry_points"] == []
+
+
+def test_reachability_is_unknown_when_the_only_entry_points_are_in_tests(tmp_path):
+    store = str(tmp_path / "store")
+    api.load(write_package(tmp_path / "lib2", {
+        "lib2/__init__.py": "def f():\n    return 1\n",
+        "lib2/api.py": "from lib2.other import g\n",
+        "lib2/other.py": "def g(names):\n    return sorted(names)\n",
+        "tests/test_lib2.py": "from lib2 import f\n\n\ndef test_f():\n    assert f() == 1\n"
+                              "\n\nif __name__ == '__main__':\n    test_f()\n",
+    }), store=store, repo="lib2")
+    doc = json.loads(api.audit_report(store=store, repo="lib2", rules_dirs=(REPORT_RULES,),
+                                      select=SELECT, fmt="json").text)
+    assert [(e["name"], e["kind"]) for e in doc["entry_points"]] == [
+        ("tests.test_lib2", "main_block")]
+    assert [(m["module"], m["reachability"], m["verdict"]) for m in doc["modules"]] == [
+        ("lib2", "tests", "keep"),
+        ("lib2.api", "unknown", "remove"),        # a dead-module finding still removes
+        ("lib2.other", "unknown", "keep"),        # reach `none`, but nothing to judge from
+        ("tests.test_lib2", "tests", "keep")]
+    assert doc["modules"][2]["reason"].startswith("no entry points to judge reachability from")
