@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from astroid import nodes
+from astroid.exceptions import AstroidError
 
 from kg.loader import calls_io, calls_refs, calls_walk
 from kg.loader.calls_names import ModuleNames
@@ -68,7 +69,8 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
     callees = _inferred_callees(ctx, call, types)
     if callees:
         share = round(1 / len(callees), 3)
-        targets = [_with_io(ctx, call, t) for callee in callees for t in callee]
+        targets = [_with_io(ctx, call, _public(ctx, call, t)) for callee in callees
+                   for t in callee]
         return Resolution(INFERENCE, tuple((t, share) for t in dict.fromkeys(targets)))
     name = _simple_name(call.func)
     matches = names.by_name(name, isinstance(call.func, nodes.Attribute)) if name else []
@@ -111,6 +113,41 @@ def _container_callees(ctx: ModuleContext, container: nodes.NodeNG) -> list[Call
 def _is_dict_get(func: nodes.NodeNG) -> bool:
     return (isinstance(func, nodes.Call) and isinstance(func.func, nodes.Attribute)
             and func.func.attrname == "get")
+
+
+def _public(ctx: ModuleContext, call: nodes.Call, target: Target) -> Target:
+    """An external symbol by the name the code reaches it through: `asyncio.run`, not the
+    `asyncio.runners.run` that defines it; `random.randint`, not `random.Random.randint`.
+    Only when the module the code names is a prefix of the definition's qualname."""
+    if target.label != "External":
+        return target
+    module, name = _named_module(ctx, call.func)
+    if module is None or ctx.project.modules.get(module) is not None:
+        return target
+    qualname = target.qualname
+    public = f"{module}.{name}"
+    if qualname != public and qualname.startswith(module + ".") and \
+            qualname.endswith("." + name):
+        return external(ctx, public)
+    return target
+
+
+def _named_module(ctx: ModuleContext, func: nodes.NodeNG) -> tuple[str | None, str]:
+    """(`mod`, `name`) for a callee written `mod.name` on an imported module, or `name`
+    imported with `from mod import name`; (None, "") otherwise."""
+    if isinstance(func, nodes.Attribute):
+        modules = [v for v in ctx.infer(func.expr) if isinstance(v, nodes.Module)]
+        if len(modules) == 1:
+            return modules[0].name, func.attrname
+    elif isinstance(func, nodes.Name):
+        try:
+            _, assigned = func.lookup(func.name)
+            if len(assigned) == 1 and isinstance(assigned[0], nodes.ImportFrom) \
+                    and not assigned[0].level:
+                return assigned[0].modname, assigned[0].real_name(func.name)
+        except (AstroidError, RecursionError):
+            return None, ""
+    return None, ""
 
 
 def _with_io(ctx: ModuleContext, call: nodes.Call, target: Target) -> Target:
