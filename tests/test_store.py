@@ -150,11 +150,12 @@ from kg.queries import neo4j_store, open_store
 
 real_batch = neo4j_store._write_batch
 def batch_then_hold(*args):
-    real_batch(*args)
+    written = real_batch(*args)
     if not getattr(batch_then_hold, "held", False):
         batch_then_hold.held = True
         print("holding", flush=True)
         time.sleep(float(sys.argv[4]))
+    return written
 neo4j_store._write_batch = batch_then_hold
 graph = load(Path(sys.argv[2]), repo="one")
 store = open_store(sys.argv[1])
@@ -250,8 +251,8 @@ if "://" in uri and not uri.startswith("embedded://"):
     def batch_or_die(*args):
         if kill_at != "end" and batches["n"] >= int(kill_at):
             die()
-        real_batch(*args)
         batches["n"] += 1
+        return real_batch(*args)
     neo4j_store._write_batch = batch_or_die
     real_generation = neo4j_store.Neo4jStore._write_generation
     def generation_then_die(*args):

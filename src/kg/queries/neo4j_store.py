@@ -192,17 +192,25 @@ class Neo4jStore(Store):
             if label != "Load":
                 tx.run(f"MATCH (n:{label} {{repo: $repo}}) DETACH DELETE n",
                        repo=repo).consume()
+        # Each new node's element id, so relationships find their ends by id seek, not by
+        # an index lookup that must also step over the deleted generation's equal ids.
+        element: dict[str, str] = {}
         for label, rows in facts.nodes.items():
-            cypher = f"UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+            cypher = (f"UNWIND $rows AS row CREATE (n:{label}) SET n = row "
+                      "RETURN n.id AS id, elementId(n) AS element")
             for chunk in _chunks([_clean(rows[k]) for k in sorted(rows)], self.batch):
-                _write_batch(tx, cypher, chunk)
-        for (type, src, dst), edges in facts.edge_groups().items():
+                element.update(_write_batch(tx, cypher, chunk))
+        by_type: dict[str, list] = {}
+        for (type, _, _), edges in facts.edge_groups().items():
+            by_type.setdefault(type, []).extend(edges)
+        for type, edges in by_type.items():
             with_props = any(e.props for e in edges)
-            cypher = (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
-                      f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{type}]->(b)"
+            cypher = ("UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.src "
+                      f"MATCH (b) WHERE elementId(b) = row.dst CREATE (a)-[r:{type}]->(b)"
                       + (" SET r = row.props" if with_props else ""))
-            rows = [{"src": e.src, "dst": e.dst, "props": _clean(dict(e.props))}
-                    if with_props else {"src": e.src, "dst": e.dst} for e in edges]
+            rows = [{"src": element[e.src], "dst": element[e.dst],
+                     "props": _clean(dict(e.props))} if with_props
+                    else {"src": element[e.src], "dst": element[e.dst]} for e in edges]
             for chunk in _chunks(rows, self.batch):
                 _write_batch(tx, cypher, chunk)
         # The generation changes in the same commit as the graph: readers compare it before
@@ -255,9 +263,10 @@ class Neo4jStore(Store):
         return message
 
 
-def _write_batch(tx, cypher: str, rows: list[dict]) -> None:
-    """One UNWIND statement of a load (a seam: the kill tests stop the process here)."""
-    tx.run(cypher, rows=rows).consume()
+def _write_batch(tx, cypher: str, rows: list[dict]) -> list:
+    """One UNWIND statement of a load, and what it returns (a seam: the kill tests stop the
+    process here)."""
+    return [tuple(record) for record in tx.run(cypher, rows=rows)]
 
 
 def safe_uri(uri: str) -> str:
