@@ -396,18 +396,15 @@ def test_a_reader_never_sees_a_mix_of_two_generations(store, tmp_path):
                     rows = reader.query(STATE).rows
                     seen.append(tuple(rows[0]) if rows else None)
             except StoreUnavailable as e:
-                # LadybugDB refuses a read-only open while a commit's checkpoint is pending:
-                # the reader gets an error, never a mix (reported to the embedded store's owner).
-                assert "checkpoint" in str(e), e
+                # Neo4j only: a read may meet the server busy applying the commit. The
+                # embedded store's readers open a finished generation and never fail.
+                assert not isinstance(store, EmbeddedStore), e
+                assert "checkpoint" in str(e) or "WAL" in str(e), e
     finally:
         writer.wait(300)
     assert writer.returncode == 0, writer.stderr.read()
     states = {(3, 3), (61, 120)}    # (modules, functions) of the small and the big tree
     assert len(seen) >= 5
-    if isinstance(store, EmbeddedStore):
-        # Known defect, reported: a read-only open of LadybugDB during a reload sometimes
-        # sees the repository deleted (no Load node, no rows) before the new one is copied.
-        seen = [state for state in seen if state is not None]
     mixed = set(seen) - states
     if mixed and not isinstance(store, EmbeddedStore):
         # Known limit, reported: Neo4j reads are read committed and a commit is applied record
@@ -432,3 +429,16 @@ def test_a_store_of_another_schema_is_refused_untouched(tmp_path):
     db = ladybug.Database(str(folder / "graph.lbdb"), read_only=True)
     rows = ladybug.Connection(db).execute("MATCH (m:Module) RETURN m.name").get_all()
     assert rows == [["kept"]]
+
+
+def test_killed_loads_leave_no_files_behind_after_the_next_load(tmp_path):
+    store = EmbeddedStore(tmp_path / "store")
+    store_load(store, tmp_path, APP_V1, "one")
+    store.close()
+    for name in ("graph-000007.lbdb", "graph-000007.lbdb.wal", "graph-000008.lbdb.shadow"):
+        (store.dir / name).write_bytes(b"left by a killed load")
+    with EmbeddedStore(store.dir) as again:
+        store_load(again, tmp_path, APP_V2, "one")
+        assert names(again, "Class", "one") == ["A2"]
+    files = sorted(p.name for p in store.dir.iterdir())
+    assert files == ["CURRENT", "graph-000001.lbdb", "graph-000002.lbdb", "lock"]

@@ -1,15 +1,25 @@
-"""The embedded store: LadybugDB, in-process, one database file plus its WAL.
+"""The embedded store: LadybugDB, in-process, in a folder of database generations.
 
-A load replaces its repository inside one transaction (delete the old
-subgraph, COPY the new one from Arrow tables, commit), so a failed or killed
-load rolls back to the previous graph. LadybugDB admits one writer per file:
-a second gets a lock error, which we report as StoreBusy. Readers open the
-file read-only and see the last committed snapshot, even during a load.
+A load never changes the graph that readers see. It copies the current
+database file to a new generation, replaces its repository there (delete the
+old subgraph, COPY the new one from Arrow tables), closes it, and then
+switches the folder's CURRENT pointer to it with one atomic rename. A failed
+or killed load leaves CURRENT, and the file it names, untouched; its
+half-written generation is deleted by the next load. (One transaction in
+place is not enough: LadybugDB 0.22 can recover a COPY killed during its
+commit with the delete applied and the copied rows lost.)
+
+One writer at a time: a load holds an exclusive lock on the folder's `lock`
+file, so a second load fails at once with StoreBusy. Readers open the
+current generation read-only and keep seeing it while a load runs.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import shutil
 from pathlib import Path
 
 import ladybug
@@ -20,7 +30,9 @@ from kg.model.facts import Facts
 from kg.model.schema import NODES, RELATIONSHIPS, node_properties
 from kg.queries.store import QueryResult, Store, normalise
 
-DB_FILE = "graph.lbdb"
+CURRENT = "CURRENT"
+LEGACY_FILE = "graph.lbdb"
+GENERATION = re.compile(r"^graph-(\d{6})\.lbdb(?:\..+)?$")   # the file or a sidecar
 
 ARROW_TYPES = {
     "STRING": pa.string(), "INT64": pa.int64(), "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
@@ -34,20 +46,35 @@ class EmbeddedStore(Store):
         self.uri = f"embedded://{self.dir}"
         self._db = None
         self._writable = False
+        self._lock_fd: int | None = None
 
     # -- connections -------------------------------------------------------------------------
+
+    def current_file(self) -> Path | None:
+        """The database file readers see: the generation CURRENT names."""
+        try:
+            name = (self.dir / CURRENT).read_text().strip()
+        except FileNotFoundError:
+            legacy = self.dir / LEGACY_FILE
+            return legacy if legacy.exists() else None
+        except OSError as e:
+            raise StoreUnavailable(f"cannot read {self.dir / CURRENT}: {e}") from None
+        return self.dir / name
 
     def _connect(self, write: bool) -> ladybug.Connection:
         if self._db is not None and self._writable == write:
             return ladybug.Connection(self._db)
         self._close_db()
-        file = self.dir / DB_FILE
-        if not write and not file.exists():
-            raise StoreUnavailable(f"no graph at {self.dir}: run `kg load PATH` first")
+        if write:
+            self.lock_for_writing()
+        file = self.current_file()
+        if file is None:
+            if not write:
+                raise StoreUnavailable(f"no graph at {self.dir}: run `kg load PATH` first")
+            file = self._new_generation(None)
+            self._switch_to(file)
         try:
-            if write:
-                self.dir.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(file), read_only=not write)
+            self._db = _open(file, read_only=not write)
         except RuntimeError as e:
             raise _store_error(e, self.dir) from None
         self._writable = write
@@ -63,35 +90,112 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._close_db()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)   # releases the lock
+            self._lock_fd = None
 
     def lock_for_writing(self) -> None:
         """Take the store's single writer lock now, so a busy store fails before a long parse."""
-        self._connect(write=True)
+        if self._lock_fd is not None:
+            return
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreUnavailable(f"cannot write to the store {self.dir}: {e}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip()
+            os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise StoreBusy(f"the store {self.dir} is being written by another kg process{who}; "
+                            "wait for that load to finish and try again") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        """Refuse a store another schema wrote before the load parses anything."""
+        file = self.current_file()
+        if file is None or self._db is not None:
+            return
+        try:
+            db = _open(file, read_only=True)
+        except RuntimeError as e:
+            raise _store_error(e, self.dir) from None
+        try:
+            _ensure_schema(ladybug.Connection(db), self.dir, create=False)
+        finally:
+            db.close()
 
     # -- writing -----------------------------------------------------------------------------
 
     def replace_repository(self, repo: str, facts: Facts, load: dict) -> None:
-        conn = self._connect(write=True)
-        conn.execute("BEGIN TRANSACTION")
+        self.lock_for_writing()
+        self._close_db()
+        previous = self.current_file()
+        self._forget_failed_loads(previous)
+        _finish_recovery(previous)
+        file = self._new_generation(previous)
         try:
-            for label in NODES:
-                conn.execute(f"MATCH (n:{label}) WHERE n.repo = $repo DETACH DELETE n",
-                             {"repo": repo})
-            for label, rows in facts.nodes.items():
-                if rows:
-                    _copy_nodes(conn, label, [rows[k] for k in sorted(rows)])
-            _copy_nodes(conn, "Load", [load])
-            for (type, src, dst), edges in facts.edge_groups().items():
-                _copy_edges(conn, type, src, dst, edges)
-            conn.execute("COMMIT")
-        except BaseException as e:
+            db = ladybug.Database(str(file))
+            conn = ladybug.Connection(db)
             try:
-                conn.execute("ROLLBACK")
-            except RuntimeError:
-                pass
-            if isinstance(e, RuntimeError):
-                raise QueryError(f"writing the graph to {self.dir} failed: {e}") from None
+                _ensure_schema(conn, self.dir)
+                _replace(conn, repo, facts, load)
+                conn.execute("CHECKPOINT")
+            finally:
+                conn.close()
+                db.close()
+        except RuntimeError as e:
+            _remove_generation(file)
+            raise QueryError(f"writing the graph to {self.dir} failed: {e}") from None
+        except BaseException:
+            _remove_generation(file)
             raise
+        self._switch_to(file)
+        self._forget_generations(keep={file, previous})
+
+    def _new_generation(self, previous: Path | None) -> Path:
+        numbers = [int(m.group(1)) for p in self.dir.iterdir() if (m := GENERATION.match(p.name))]
+        file = self.dir / f"graph-{max(numbers, default=0) + 1:06d}.lbdb"
+        _remove_generation(file)
+        if previous is not None:
+            shutil.copyfile(previous, file)
+        return file
+
+    def _switch_to(self, file: Path) -> None:
+        pending = self.dir / (CURRENT + ".new")
+        with open(pending, "w") as out:
+            out.write(file.name + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(pending, self.dir / CURRENT)
+        directory = os.open(self.dir, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def _forget_failed_loads(self, current: Path | None) -> None:
+        """Generations newer than the current one are what failed or killed loads left."""
+        match = GENERATION.match(current.name) if current is not None else None
+        newest = int(match.group(1)) if match else 0
+        for path in self.dir.iterdir():
+            found = GENERATION.match(path.name)
+            if found and int(found.group(1)) > newest:
+                path.unlink(missing_ok=True)
+
+    def _forget_generations(self, keep: set) -> None:
+        """Delete generations other than the current and the previous one (a reader that read
+        CURRENT just before the switch may still be opening the previous one)."""
+        kept = {p.name for p in keep if p is not None}
+        for path in self.dir.iterdir():
+            if GENERATION.match(path.name) and path.name.split(".lbdb")[0] + ".lbdb" not in kept:
+                path.unlink(missing_ok=True)
+
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -113,6 +217,49 @@ class EmbeddedStore(Store):
         return QueryResult(columns, rows)
 
 
+def _replace(conn: ladybug.Connection, repo: str, facts: Facts, load: dict) -> None:
+    """Nobody reads this generation yet: each statement may commit on its own."""
+    for label in NODES:
+        conn.execute(f"MATCH (n:{label}) WHERE n.repo = $repo DETACH DELETE n", {"repo": repo})
+    for label, rows in facts.nodes.items():
+        if rows:
+            _copy_nodes(conn, label, [rows[k] for k in sorted(rows)])
+    _copy_nodes(conn, "Load", [load])
+    for (type, src, dst), edges in facts.edge_groups().items():
+        _copy_edges(conn, type, src, dst, edges)
+
+
+def _finish_recovery(file: Path | None) -> None:
+    """A write killed in place (`kg query --write`) leaves a WAL: apply or undo it before the
+    file is copied, so the copy is whole."""
+    if file is not None and Path(str(file) + ".wal").exists():
+        try:
+            ladybug.Database(str(file)).close()
+        except RuntimeError as e:
+            raise _store_error(e, file.parent) from None
+
+
+def _remove_generation(file: Path) -> None:
+    """The database file and LadybugDB's files beside it (.wal, .shadow, checkpoint locks)."""
+    for path in [file, *file.parent.glob(file.name + ".*")]:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _open(file: Path, read_only: bool) -> ladybug.Database:
+    """Open the database; after a killed load, recover it first (rolling back what the killed
+    process left unfinished), which needs one read-write open."""
+    try:
+        return ladybug.Database(str(file), read_only=read_only)
+    except RuntimeError as e:
+        if not (read_only and "recovery is pending" in str(e)):
+            raise
+    ladybug.Database(str(file), read_only=False).close()
+    return ladybug.Database(str(file), read_only=True)
+
+
 def _store_error(e: RuntimeError, path: Path) -> StoreUnavailable:
     text = str(e)
     if "lock" in text.lower():
@@ -123,17 +270,21 @@ def _store_error(e: RuntimeError, path: Path) -> StoreUnavailable:
     return StoreUnavailable(f"cannot open the store {path}: {text.splitlines()[0]}")
 
 
-def _ensure_schema(conn: ladybug.Connection, path: Path) -> None:
+def _ensure_schema(conn: ladybug.Connection, path: Path, create: bool = True) -> None:
     """Create missing tables; refuse a store whose tables another schema made (nothing is lost)."""
     existing = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
     for label in NODES:
         if label not in existing:
+            if not create:
+                continue
             columns = ", ".join(f"{name} {type}" for name, type in node_properties(label).items())
             conn.execute(f"CREATE NODE TABLE {label}({columns}, PRIMARY KEY(id))")
         else:
             _check_columns(conn, path, label, list(node_properties(label)))
     for type, (pairs, props) in RELATIONSHIPS.items():
         if type not in existing:
+            if not create:
+                continue
             ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
             columns = "".join(f", {name} {t}" for name, t in props.items())
             conn.execute(f"CREATE REL TABLE {type}({ends}{columns})")
