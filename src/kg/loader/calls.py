@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from astroid import nodes
 from astroid.exceptions import AstroidError
 
-from kg.loader import calls_io, calls_refs, calls_walk
+from kg.loader import calls_implicit, calls_io, calls_refs, calls_walk
 from kg.loader.calls_names import ModuleNames
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
@@ -62,6 +62,7 @@ def extract(ctx: ModuleContext) -> None:
         resolutions[id(call)] = resolution
         _add_call_site(ctx, call, resolution)
     calls_refs.extract(ctx, uses, resolutions)
+    calls_implicit.extract(ctx, uses.implicit)
 
 
 def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from astroid import nodes
 
 VALUE, DECORATOR, ANNOTATION, SKIP = "value", "decorator", "annotation", "skip"
+# Nodes whose syntax may run a dunder method (calls_implicit).
+IMPLICIT = (nodes.With, nodes.For, nodes.Comprehension, nodes.BinOp, nodes.AugAssign,
+            nodes.UnaryOp, nodes.Compare, nodes.Subscript)
 
 _ARG_ANNOTATIONS = ("annotations", "posonlyargs_annotations", "kwonlyargs_annotations")
 
@@ -25,6 +28,7 @@ class Uses:
     raises: list[nodes.Raise] = field(default_factory=list)
     handlers: list[nodes.ExceptHandler] = field(default_factory=list)
     names: list[tuple[nodes.Name | nodes.Attribute, str]] = field(default_factory=list)
+    implicit: list[nodes.NodeNG] = field(default_factory=list)   # calls_implicit.NODE_TYPES
 
 
 def collect(tree: nodes.Module, interesting: set[str]) -> Uses:
@@ -43,6 +47,8 @@ def collect(tree: nodes.Module, interesting: set[str]) -> Uses:
             name = node.name if isinstance(node, nodes.Name) else node.attrname
             if name in interesting and not _is_callee(node):
                 uses.names.append((node, role))
+        if isinstance(node, IMPLICIT) and role != ANNOTATION:
+            uses.implicit.append(node)
         stack.extend(reversed(list(_children(node, role))))
     uses.calls.sort(key=_position)
     uses.names.sort(key=lambda pair: _position(pair[0]))
