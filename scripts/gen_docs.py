@@ -26,7 +26,10 @@ def cli_markdown() -> str:
            "Exit codes: 0 ok, 1 findings at or over `--fail-on`, 2 usage or input error, "
            "3 store unavailable or busy.", ""]
     for path, command in commands(cli, ["kg"]):
-        ctx = click.Context(command, info_name=" ".join(path))
+        # What the real CLI passes down (-h), at a fixed width, so the text never depends on
+        # the terminal or on which commands ran before in the same process.
+        ctx = click.Context(command, info_name=" ".join(path), help_option_names=["-h", "--help"],
+                            terminal_width=100, max_content_width=100)
         out += [f"## `{' '.join(path)}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(out)
 
