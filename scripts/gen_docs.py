@@ -68,9 +68,36 @@ def schema_markdown() -> str:
     return "\n".join(out)
 
 
+def rules_markdown() -> str:
+    from kg.rules.rule import load_rules
+    rules = load_rules()
+    out = ["# Bundled rules", "",
+           "Generated from `src/kg/rules/bundled/*.yaml` by `python scripts/gen_docs.py`. "
+           "Each rule's fixture is `tests/rules/<id>/`; `kg rules show ID` prints the same.", "",
+           "| rule | kind | severity | title |", "|---|---|---|---|"]
+    out += [f"| [`{r.id}`](#{r.id}) | {r.kind} | {r.severity} | {r.title} |" for r in rules]
+    sections = (("finds", "What it finds"), ("why", "Why it matters"), ("example", "Example"),
+                ("fix", "How to fix"), ("false_positives", "Known false positives"))
+    for r in rules:
+        out += ["", f"## {r.id}", "", f"**{r.title}** — {r.kind}, severity {r.severity}"
+                + (f", tags: {', '.join(r.tags)}" if r.tags else "") + ".", ""]
+        for key, heading in sections:
+            text = r.docs[key].strip()
+            if key == "example":
+                text = "```python\n" + text + "\n```"
+            out += [f"### {heading}", "", text, ""]
+        if r.params:
+            out += ["### Parameters", "", "| name | default |", "|---|---|"]
+            out += [f"| `{k}` | `{v!r}` |" for k, v in sorted(r.params.items())]
+            out += [""]
+        out += ["### Query", "", "```cypher", r.query.strip(), "```"]
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     (ROOT / "docs" / "cli.md").write_text(cli_markdown())
     (ROOT / "docs" / "schema.md").write_text(schema_markdown())
+    (ROOT / "docs" / "rules.md").write_text(rules_markdown())
 
 
 if __name__ == "__main__":

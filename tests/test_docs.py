@@ -32,6 +32,11 @@ def test_schema_reference_is_current():
         "docs/schema.md is stale: run python scripts/gen_docs.py"
 
 
+def test_rules_reference_is_current():
+    assert (ROOT / "docs" / "rules.md").read_text() == gen_docs.rules_markdown(), \
+        "docs/rules.md is stale: run python scripts/gen_docs.py"
+
+
 def test_every_command_and_option_has_help():
     for path, command in gen_docs.commands(cli, ["kg"]):
         assert command.help, f"{' '.join(path)} has no help text"
