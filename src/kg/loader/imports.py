@@ -10,8 +10,12 @@ One edge per import statement and target (a module imported twice, on two
 lines, gives two edges, each with its own `line` and context flags), with the
 statement's imported names merged into `names`. `from pkg import sub, X`,
 where sub is a submodule, gives an edge to pkg.sub (names [sub]) and one to
-pkg (names [sub, X]): Python runs pkg's `__init__` first, and whatever pkg
-re-exports is then found through pkg's own IMPORTS edges.
+pkg for the other names (names [X]); a statement importing only submodules
+gives no edge to pkg, as in grimp/import-linter: otherwise every
+`from pkg import sub` inside pkg would close a cycle through pkg's
+`__init__`. (That Python runs pkg's `__init__` first is implied by the
+package hierarchy, which reachability follows.) Whatever pkg re-exports is
+found through pkg's own IMPORTS edges.
 """
 
 from __future__ import annotations
@@ -61,9 +65,10 @@ def _from_import_targets(ctx: ModuleContext, statement: nodes.ImportFrom,
     names = [name for name, _alias in statement.names]
     if base in project.modules:
         for name in names:
-            targets[("Module", base)].append(name)
             if name != "*" and f"{base}.{name}" in project.modules:
                 targets[("Module", f"{base}.{name}")].append(name)
+            else:
+                targets[("Module", base)].append(name)
     elif base in namespace_packages(project):
         for name in names:
             if f"{base}.{name}" in project.modules:
