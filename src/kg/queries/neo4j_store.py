@@ -200,6 +200,11 @@ class Neo4jStore(Store):
                       "RETURN n.id AS id, elementId(n) AS element")
             for chunk in _chunks([_clean(rows[k]) for k in sorted(rows)], self.batch):
                 element.update(_write_batch(tx, cypher, chunk))
+        dangling = [e for e in facts.edges if e.src not in element or e.dst not in element]
+        if dangling:
+            raise QueryError(f"{len(dangling)} relationships end at nodes this load does not "
+                             f"hold, e.g. {dangling[0].type} {dangling[0].src} -> "
+                             f"{dangling[0].dst}")
         by_type: dict[str, list] = {}
         for (type, _, _), edges in facts.edge_groups().items():
             by_type.setdefault(type, []).extend(edges)
