@@ -178,6 +178,12 @@ class Neo4jStore(Store):
                     self._write_generation(tx, repo, facts, load)
                     tx.commit()
             except Neo4jError as e:
+                if "MemoryLimitExceeded" in (e.code or "") or "dbms.memory" in str(e):
+                    raise StoreUnavailable(
+                        f"Neo4j at {self.where} has too little transaction memory for this "
+                        f"load (nothing was changed): a load is one transaction holding the "
+                        f"repository's old and new graph; raise the server's heap or "
+                        f"dbms.memory.transaction.total.max ({_first_line(e)})") from None
                 raise QueryError(f"writing the graph to {self.where} failed (nothing was "
                                  f"changed): {_first_line(e)}") from None
             except (ServiceUnavailable, SessionExpired) as e:
