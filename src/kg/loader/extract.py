@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.loader import calls, classes, clones, entrypoints, imports, parse, reach, spawns, structure
+from kg.loader import (
+    calls,
+    classes,
+    clones,
+    entrypoints,
+    imports,
+    inference_cache,
+    parse,
+    reach,
+    spawns,
+    structure,
+)
 from kg.loader.context import ModuleContext, Project
 from kg.loader.discover import discover
 from kg.model.facts import Facts
@@ -34,6 +45,12 @@ Progress = Callable[[str, int, int], None]   # (phase, done, total)
 def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
             progress: Progress | None = None, strict: bool = False) -> Extraction:
     """The facts of the source tree at root. Raises InputError when it holds no Python."""
+    with inference_cache.kept():
+        return _extract(root, repo, exclude, progress, strict)
+
+
+def _extract(root: Path, repo: str, exclude: tuple[str, ...],
+             progress: Progress | None, strict: bool) -> Extraction:
     started = time.perf_counter()
     root = Path(root)
     files = discover(root, exclude)
@@ -53,6 +70,7 @@ def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
         step_errors: dict[str, str] = {}
         total = len(contexts)
         for done, ctx in enumerate(contexts, 1):
+            inference_cache.forget()
             for step in STEPS:
                 try:
                     step(ctx)
