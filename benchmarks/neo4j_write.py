@@ -129,6 +129,8 @@ def bench_load(uri: str, project: common.BenchProject, repeat: int, log) -> dict
     runs: dict[str, list[common.Measurement]] = {"embedded": [], "neo4j": []}
     for i in range(repeat):
         for kind, store in (("embedded", "embedded"), ("neo4j", uri)):
+            if kind == "neo4j":     # a first load, as into the fresh embedded store
+                drop_bench_repositories(uri)
             m = child("load", project, store, "--repo", f"bench-{project.name}")
             runs[kind].append(m)
             log(f"  {project.key} {kind} {i + 1}/{repeat}: {m.result['seconds']:.1f} s "
@@ -149,9 +151,15 @@ def bench_load(uri: str, project: common.BenchProject, repeat: int, log) -> dict
 
 
 def drop_bench_repositories(uri: str) -> None:
+    """Delete the benchmark's repositories, a slice at a time (one transaction each)."""
+    from kg.model.schema import NODES
     from kg.queries.neo4j_store import Neo4jStore
     with Neo4jStore(uri) as store:
-        store.query("MATCH (n) WHERE n.repo STARTS WITH 'bench-' DETACH DELETE n", write=True)
+        for label in NODES:
+            while store.query(f"MATCH (n:{label}) WHERE n.repo STARTS WITH 'bench-' "
+                              "WITH n LIMIT 20000 DETACH DELETE n RETURN count(*)",
+                              write=True).rows[0][0]:
+                pass
 
 
 def default_uri() -> str | None:
@@ -183,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     machine = common.machine_info()
     sizes = [int(s) for s in args.batches.split(",") if s]
+    drop_bench_repositories(uri)
     _log(f"batch sizes on {args.batch_project}: {sizes}")
     batches = bench_batches(uri, common.PROJECTS[args.batch_project], sizes, args.repeat)
     loads, failed = [], []

@@ -38,8 +38,10 @@ from kg.model.schema import NODES
 from kg.queries.store import QueryResult, Store, normalise
 
 # Rows per UNWIND statement: benchmarks/neo4j_write.py measures rows/s for several sizes
-# (results in benchmarks/results/neo4j.json); the best was kept.
-BATCH = 5000
+# (results in benchmarks/results/neo4j.json); the best was kept. Reloading rich 13.9.4
+# (71 k rows): 500 -> 5.0 k rows/s, 1000 -> 7.0 k, 2000 -> 6.0 k, 5000 -> 5.3 k,
+# 10000 -> 5.4 k, 20000 -> 6.7 k; on a busy 2-core machine, so the spread is mostly noise.
+BATCH = 1000
 # Seconds for the TCP connect, and for the Bolt handshake and a free connection: together
 # they keep "unreachable" or "silent server" under 5 s, start-up included.
 CONNECT_TIMEOUT = 2.0
