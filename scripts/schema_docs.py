@@ -167,24 +167,24 @@ EXAMPLES = {
     "Module": """
 // modules by size
 MATCH (m:Module) WHERE m.is_test = false
-RETURN m.name, m.loc, m.sloc ORDER BY m.loc DESC LIMIT 10""",
+RETURN m.name, m.loc, m.sloc ORDER BY m.loc DESC, m.name LIMIT 10""",
     "Class": """
 // classes by kind
 MATCH (c:Class) RETURN c.kind, count(c) AS classes ORDER BY classes DESC""",
     "Function": """
 // the longest functions
-MATCH (f:Function) RETURN f.qualname, f.file, f.line, f.loc ORDER BY f.loc DESC LIMIT 10""",
+MATCH (f:Function) RETURN f.qualname, f.file, f.line, f.loc ORDER BY f.loc DESC, f.qualname LIMIT 10""",
     "Field": """
 // fields per class
 MATCH (c:Class)-[:HAS_FIELD]->(f:Field)
-RETURN c.qualname, count(f) AS n ORDER BY n DESC LIMIT 10""",
+RETURN c.qualname, count(f) AS n ORDER BY n DESC, c.qualname LIMIT 10""",
     "Variable": """
 // module constants
 MATCH (v:Variable) WHERE v.is_constant RETURN v.qualname, v.value ORDER BY v.qualname""",
     "CallSite": """
 // calls nothing could resolve
 MATCH (s:CallSite) WHERE s.resolved = 'unresolved'
-RETURN s.file, s.line, s.callee_text ORDER BY s.file, s.line LIMIT 20""",
+RETURN s.file, s.line, s.callee_text ORDER BY s.file, s.line, s.callee_text LIMIT 20""",
     "Assignment": """
 // attribute writes inside functions
 MATCH (f:Function)-[:CONTAINS]->(a:Assignment) WHERE a.kind = 'attribute'
@@ -220,7 +220,7 @@ MATCH (sub:Class)-[:INHERITS]->(base:Class) RETURN base.qualname, sub.qualname O
     "CALLS": """
 // the most called functions
 MATCH (caller)-[:CALLS]->(f:Function)
-RETURN f.qualname, count(caller) AS callers ORDER BY callers DESC LIMIT 10""",
+RETURN f.qualname, count(caller) AS callers ORDER BY callers DESC, f.qualname LIMIT 10""",
     "RESOLVES_TO": """
 // call sites with several candidate targets
 MATCH (s:CallSite)-[r:RESOLVES_TO]->(t)
