@@ -186,11 +186,16 @@ def bench_project(project: common.BenchProject, stores: list[str], neo4j_uri: st
     files = common.python_files(root, project.exclude)
     lines = common.count_lines(f.path for f in files)
     log(f"{project.key}: {len(files)} files, {lines:,} lines")
-    by_store = {kind: bench_store(project, root, kind, neo4j_uri, repeat, log)
-                for kind in stores}
+    by_store, failed = {}, {}
+    for kind in stores:
+        try:
+            by_store[kind] = bench_store(project, root, kind, neo4j_uri, repeat, log)
+        except common.ChildFailed as e:     # the other store's figures are still worth having
+            log(f"  {kind}: FAILED\n{e}")
+            failed[kind] = str(e)[-2000:]
     return {"name": project.name, "version": project.version, "package": project.package,
             "size": project.size, "exclude": list(project.exclude), "files": len(files),
-            "lines": lines, "stores": by_store,
+            "lines": lines, "stores": by_store, "failed_stores": failed,
             "same_findings_on_both_stores": _same_findings(by_store)}
 
 
@@ -204,16 +209,17 @@ def _same_findings(by_store: dict) -> bool | None:
 
 def table(results: list[dict]) -> str:
     """One row per rule: its warm seconds on each project and store, then its findings."""
+    results = [r for r in results if r["stores"]]
     columns = [(r, kind) for r in results for kind in r["stores"]]
     headers = ["rule"] + [f"{r['name']} {_short(kind)} s" for r, kind in columns] \
         + [f"{r['name']} findings" for r in results]
     rules = sorted({rule for r, kind in columns for rule in r["stores"][kind]["rules"]})
     rows = [[rule] + [r["stores"][kind]["rules"].get(rule, {}).get("seconds")
                       for r, kind in columns]
-            + [_findings(r, rule) for r in results] for rule in rules]
+            + [_findings(r, lambda s, rule=rule: s["rules"].get(rule, {}).get("findings"))
+               for r in results] for rule in rules]
     rows.append(["**all rules (sum)**"] + [r["stores"][k]["rule_seconds"] for r, k in columns]
-                + [sum(_first(r)["rules"][x]["findings"] for x in _first(r)["rules"])
-                   for r in results])
+                + [_findings(r, lambda s: s["findings"]) for r in results])
     rows.append(["**api.audit wall**"] + [r["stores"][k]["seconds"] for r, k in columns]
                 + [None] * len(results))
     rows.append(["**api.audit cold**"] + [r["stores"][k]["cold_seconds"] for r, k in columns]
@@ -225,14 +231,9 @@ def _short(kind: str) -> str:
     return {"embedded": "emb", "neo4j": "neo4j"}.get(kind, kind)
 
 
-def _first(result: dict) -> dict:
-    return next(iter(result["stores"].values()))
-
-
-def _findings(result: dict, rule: str) -> str:
-    """The rule's findings; both stores' when they differ."""
-    values = sorted({s["rules"].get(rule, {}).get("findings") for s in result["stores"].values()},
-                    key=repr)
+def _findings(result: dict, count) -> str:
+    """A count of findings; both stores' when they differ."""
+    values = sorted({count(s) for s in result["stores"].values()}, key=repr)
     return " / ".join(str(v) for v in values)
 
 
@@ -278,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         except common.ChildFailed as e:     # the other projects' figures are still worth having
             _log(f"{name}: FAILED\n{e}")
             failed.append({"name": name, "error": str(e)[-2000:]})
+            continue
+        failed += [{"name": name, "store": kind, "error": error}
+                   for kind, error in results[-1]["failed_stores"].items()]
     data = {"benchmark": "audit", "machine": machine, "repeat": repeat, "stores": stores,
             "target": {"project": TARGET_PROJECT, "store": TARGET_STORE,
                        "seconds": TARGET_SECONDS, "met": _target_met(results)},
