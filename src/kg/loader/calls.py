@@ -28,6 +28,7 @@ from kg.loader import calls_implicit, calls_io, calls_refs, calls_walk
 from kg.loader.calls_names import ModuleNames
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
+from kg.loader.import_names import qualname_of
 from kg.loader.resolve import (
     Callee,
     Target,
@@ -73,11 +74,29 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
         targets = [_with_io(ctx, call, _public(ctx, call, t)) for callee in callees
                    for t in callee]
         return Resolution(INFERENCE, tuple((t, share) for t in dict.fromkeys(targets)))
+    imported = _uninstalled_import(ctx, call)
+    if imported is not None:
+        return Resolution(NAME, ((_with_io(ctx, call, imported), 1.0),))
     name = _simple_name(call.func)
     matches = names.by_name(name, isinstance(call.func, nodes.Attribute)) if name else []
     if matches:
         return Resolution(NAME, tuple(matches))
     return Resolution(UNRESOLVED, ())
+
+
+def _uninstalled_import(ctx: ModuleContext, call: nodes.Call) -> Target | None:
+    """`requests.get(...)` or `pd.read_csv(...)` where the package is not installed (kg never
+    needs the target's dependencies): the External the import statement names, so its io is
+    known all the same. Marked as resolved by name: no inference stands behind it."""
+    if not isinstance(call.func, nodes.Attribute | nodes.Name):
+        return None
+    qualname = qualname_of(ctx.project, call.func)
+    if qualname is None or "." not in qualname:
+        return None
+    top = qualname.split(".", 1)[0]
+    if top in ctx.project.modules or any(m.startswith(top + ".") for m in ctx.project.modules):
+        return None
+    return external(ctx, qualname)
 
 
 def _inferred_callees(ctx: ModuleContext, call: nodes.Call, types: Types) -> list[Callee]:
