@@ -12,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import audit as audit_bench  # noqa: E402
 from benchmarks import common  # noqa: E402
 from benchmarks import load as load_bench  # noqa: E402
 
@@ -128,3 +129,69 @@ def test_the_cache_is_never_inside_the_repository(monkeypatch):
     monkeypatch.setenv("KG_BENCH_CACHE", str(common.REPO_ROOT / "cache"))
     with pytest.raises(SystemExit, match="inside the repository"):
         common.cache_dir()
+
+
+# -- the audit benchmark -------------------------------------------------------------------------
+
+DOCS_APP = Path(__file__).parent / "fixtures" / "docs_app"
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory) -> tuple[str, dict]:
+    """docs_app in a fresh embedded store, measured as the audit benchmark measures a project."""
+    store = str(tmp_path_factory.mktemp("audit-bench") / "store")
+    loaded = audit_bench.load_into(DOCS_APP, store, "shop")
+    assert loaded["files"] > 0 and loaded["seconds"] > 0
+    return store, audit_bench.measure_audit(store, "shop", repeat=2)
+
+
+def test_audit_measures_every_bundled_rule(audited):
+    from kg import api
+    _, result = audited
+    bundled = sorted(r.id for r in api.rules() if r.kind == "constraint")
+    assert result["bundled_rules"] == bundled
+    assert sorted(result["rules"]) == bundled
+    assert result["repeat"] == 2 and len(result["seconds_all"]) == 2
+    for rule in result["rules"].values():
+        assert rule["cold_seconds"] > 0 and rule["seconds"] > 0
+    # api.audit's wall time holds every rule's query and more (store, rule files, suppressions)
+    assert result["seconds"] >= result["rule_seconds"] > 0
+    assert result["cold_seconds"] >= result["cold_rule_seconds"] > 0
+    assert result["unstable_rules"] == []
+
+
+def test_audit_counts_each_rules_findings(audited):
+    from kg import api
+    store, result = audited
+    found = api.audit(store=store, repo="shop")
+    expected = {r: sum(f.rule == r for f in found.findings) for r in result["rules"]}
+    assert {r: v["findings"] for r, v in result["rules"].items()} == expected
+    assert result["findings"] == len(found.findings) > 0
+    assert 0 in expected.values()          # a rule that finds nothing is counted as 0, not left out
+
+
+def test_audit_table_has_a_row_per_rule_and_flags_stores_that_disagree(audited):
+    _, result = audited
+    embedded = {**result, "store": "embedded"}
+    other = json.loads(json.dumps(embedded))
+    rule = sorted(other["rules"])[0]
+    other["rules"][rule]["findings"] += 1
+    project = {"name": "shop", "stores": {"embedded": embedded, "neo4j": other}}
+    lines = audit_bench.table([project]).splitlines()
+    assert lines[0] == "| rule | shop emb s | shop neo4j s | shop findings |"
+    assert len(lines) == 2 + len(result["rules"]) + 3     # header, rules, sum, wall, cold
+    row = next(line for line in lines if line.startswith(f"| {rule} |"))
+    n = result["rules"][rule]["findings"]
+    assert row.endswith(f"| {n} / {n + 1} |")
+    assert audit_bench._same_findings(project["stores"]) is False
+    assert audit_bench._same_findings({"embedded": embedded, "neo4j": embedded}) is True
+
+
+def test_audit_driver_loads_and_audits_in_fresh_children(package):
+    project = common.BenchProject("pkg", "0", "pkg", "small")
+    result = audit_bench.bench_store(project, package, "embedded", None, repeat=1,
+                                     log=lambda _: None)
+    assert result["store"] == "embedded" and result["repo"] == "bench-pkg-0"
+    assert result["load_seconds"] > 0 and result["audit_peak_rss_mb"] > 10
+    assert result["other_repositories"] == []
+    assert sorted(result["rules"]) == result["bundled_rules"]
