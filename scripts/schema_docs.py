@@ -8,7 +8,9 @@ LABELS = {
     "Module": "A Python source file (a package is its `__init__.py`). Files that could not be "
               "read or parsed are Modules too, with `parse_error` set and nothing inside.",
     "Class": "A class statement, at any depth.",
-    "Function": "A `def` or `async def`, at any depth: functions, methods, nested functions.",
+    "Function": "A `def` or `async def`, at any depth: functions, methods, nested functions; "
+                "and each lambda (`is_lambda`, named `<lambdaN>` in its scope), whose body's "
+                "calls are its own.",
     "Field": "An attribute of a class: declared in the class body (annotated or assigned) or "
              "assigned to `self` in a method.",
     "Variable": "A module-level name bound by assignment (constants included).",
@@ -65,6 +67,8 @@ PROPERTIES = {
         "reach": "`entry` (a non-test entry point reaches it), `test` (only test code "
                  "does) or `none`; see REACHES", "reach_path": "evidence for `reach`: the entry "
                  "point's name (or the test), then qualified names along the shortest path",
+        "is_lambda": "a lambda, named `<lambdaN>` in its enclosing scope as PyCG names it "
+                     "(true; null for a `def`)",
     },
     "Field": {
         "name": "attribute name", "qualname": "`module.Class.field`", "owner": "the class's "

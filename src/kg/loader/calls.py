@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from astroid import nodes
 from astroid.exceptions import AstroidError
 
-from kg.loader import calls_implicit, calls_io, calls_refs, calls_walk
+from kg.loader import calls_flow, calls_implicit, calls_io, calls_lambdas, calls_refs, calls_walk
 from kg.loader.calls_names import ModuleNames
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
@@ -57,6 +57,7 @@ class Resolution:
 def extract(ctx: ModuleContext) -> None:
     names, types = ModuleNames(ctx), Types(ctx)
     uses = calls_walk.collect(ctx.tree, names.index.names)
+    calls_lambdas.add_nodes(ctx, uses.lambdas)
     resolutions = {}
     for call in uses.calls:
         resolution = resolve_call(ctx, call, names, types)
@@ -66,14 +67,77 @@ def extract(ctx: ModuleContext) -> None:
     calls_implicit.extract(ctx, uses.implicit)
 
 
+def extract_project(project) -> None:
+    """After every module: the calls whose callee is a parameter (or an attribute assigned
+    from one) get the callables their arguments hold (calls_flow)."""
+    found = calls_flow.resolve_watched(project, callees_of)
+    sites = {watched.site_id for watched, _ in found}
+    known_targets: dict[str, set[str]] = {}
+    for e in project.facts.edges if sites else ():
+        if e.type == "RESOLVES_TO" and e.src in sites:
+            known_targets.setdefault(e.src, set()).add(e.dst)
+    for watched, callees in found:
+        ctx, site_id = watched.ctx, watched.site_id
+        site = ctx.facts.nodes["CallSite"].get(site_id) or {}
+        known = known_targets.get(site_id, set())
+        share = round(1 / len(callees), 3)
+        scope_label, scope_id = watched.scope
+        for callee in callees:
+            for target in callee:
+                if target.id in known:
+                    continue
+                ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,
+                                   resolved=INFERENCE, confidence=share)
+                ctx.facts.add_edge("CALLS", scope_label, scope_id, target.label, target.id,
+                                   line=watched.call.lineno, resolved=INFERENCE,
+                                   confidence=share)
+        if site.get("resolved") != INFERENCE:
+            ctx.facts.add_node("CallSite", site_id, resolved=INFERENCE,
+                               confidence=max(share, site.get("confidence") or 0.0))
+
+
+def _is_local_name(call: nodes.Call) -> bool:
+    """The callee is a name bound in an enclosing function (a parameter, a loop variable, a
+    closure's free variable), or an item or key of one: its arguments may tell more."""
+    func = call.func
+    if isinstance(func, nodes.Subscript):
+        func = func.value
+    elif _is_dict_get(func):
+        func = func.func.expr
+    if not isinstance(func, nodes.Name):
+        return False
+    scope = func.scope()
+    while not isinstance(scope, nodes.Module):
+        if func.name in scope.locals:
+            return not isinstance(scope, nodes.ClassDef)
+        scope = scope.parent.scope()
+    return False
+
+
+def _watch(ctx: ModuleContext, call: nodes.Call) -> bool:
+    """Hand the call to calls_flow when its callee comes from parameters or attributes
+    assigned elsewhere; True when it does."""
+    return calls_flow.watch(ctx, call, ctx.call_site_id(call), _caller_of(ctx, call))
+
+
+def _caller_of(ctx: ModuleContext, node: nodes.NodeNG) -> tuple[str, str]:
+    return calls_lambdas.scope_of(ctx, node) or ctx.scope_of(node)
+
+
 def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
                  types: Types) -> Resolution:
     callees = _inferred_callees(ctx, call, types)
+    local_name = _is_local_name(call)
     if callees:
         share = round(1 / len(callees), 3)
         targets = [_with_io(ctx, call, _public(ctx, call, t)) for callee in callees
                    for t in callee]
+        calls_flow.arrived(ctx, call, [t.id for t in targets if t.label == "Function"])
+        if local_name:
+            _watch(ctx, call)
         return Resolution(INFERENCE, tuple((t, share) for t in dict.fromkeys(targets)))
+    if (local_name or _is_self_member(call)) and _watch(ctx, call):
+        return Resolution(UNRESOLVED, ())    # its arguments will tell (calls_flow)
     imported = _uninstalled_import(ctx, call)
     if imported is not None:
         return Resolution(NAME, ((_with_io(ctx, call, imported), 1.0),))
@@ -82,6 +146,12 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
     if matches:
         return Resolution(NAME, tuple(matches))
     return Resolution(UNRESOLVED, ())
+
+
+def _is_self_member(call: nodes.Call) -> bool:
+    func = call.func
+    return (isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name)
+            and func.expr.name in ("self", "cls"))
 
 
 def _uninstalled_import(ctx: ModuleContext, call: nodes.Call) -> Target | None:
@@ -205,7 +275,8 @@ def _simple_name(func: nodes.NodeNG) -> str | None:
 
 def _add_call_site(ctx: ModuleContext, call: nodes.Call, resolution: Resolution) -> None:
     site_id = ctx.call_site_id(call)
-    scope_label, scope_id = ctx.scope_of(call)
+    in_lambda = calls_lambdas.scope_of(ctx, call)
+    scope_label, scope_id = in_lambda or ctx.scope_of(call)
     ctx.facts.add_node(
         "CallSite", site_id, **ctx.position(call), callee_text=callee_text(call),
         caller=_qualname_of(ctx, scope_label, scope_id), col=call.col_offset,
@@ -214,7 +285,7 @@ def _add_call_site(ctx: ModuleContext, call: nodes.Call, resolution: Resolution)
         star_args=any(isinstance(a, nodes.Starred) for a in call.args),
         star_kwargs=any(k.arg is None for k in call.keywords or ()),
         resolved=resolution.how, confidence=resolution.confidence)
-    container_label, container_id = ctx.container_of(call)
+    container_label, container_id = in_lambda or ctx.container_of(call)
     ctx.facts.add_edge("CONTAINS", container_label, container_id, "CallSite", site_id)
     for target, confidence in resolution.targets:
         ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,

@@ -29,6 +29,7 @@ class Uses:
     handlers: list[nodes.ExceptHandler] = field(default_factory=list)
     names: list[tuple[nodes.Name | nodes.Attribute, str]] = field(default_factory=list)
     implicit: list[nodes.NodeNG] = field(default_factory=list)   # calls_implicit.NODE_TYPES
+    lambdas: list[nodes.Lambda] = field(default_factory=list)
 
 
 def collect(tree: nodes.Module, interesting: set[str]) -> Uses:
@@ -43,6 +44,8 @@ def collect(tree: nodes.Module, interesting: set[str]) -> Uses:
             uses.raises.append(node)
         elif isinstance(node, nodes.ExceptHandler):
             uses.handlers.append(node)
+        elif isinstance(node, nodes.Lambda) and not isinstance(node, nodes.FunctionDef):
+            uses.lambdas.append(node)
         elif isinstance(node, nodes.Name | nodes.Attribute) and role != SKIP:
             name = node.name if isinstance(node, nodes.Name) else node.attrname
             if name in interesting and not _is_callee(node):

@@ -81,6 +81,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...],
                         ctx.file, f"{step.__module__}: {type(e).__name__}: {e}"[:500])
             if progress:
                 progress("extract", done, total)
+        calls.extract_project(project)
         entrypoints.extract_project(project, root)
         clones.extract_project(project)
         reach.extract_project(project.facts)

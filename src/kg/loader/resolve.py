@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from astroid import bases, nodes, objects
 from astroid.exceptions import AstroidError
 
-from kg.loader import calls_io
+from kg.loader import calls_io, calls_lambdas
 from kg.loader.context import ModuleContext
 
 MAX_CONTAINER_ITEMS = 50   # callables taken from one dict/list literal
@@ -49,6 +49,9 @@ def callee_of(ctx: ModuleContext, value) -> Callee:
         return _partial(ctx, value)
     if isinstance(value, nodes.FunctionDef):
         return (_function(ctx, value), *_wrappers(ctx, value))
+    if calls_lambdas.is_lambda(value):
+        found = calls_lambdas.lambda_id(ctx, value)
+        return (Target("Function", *found),) if found else ()
     if isinstance(value, nodes.ClassDef):
         return _construction(ctx, value)
     if isinstance(value, bases.Instance) and not isinstance(value, nodes.NodeNG):

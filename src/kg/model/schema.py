@@ -34,7 +34,7 @@ NODES: dict[str, dict[str, str]] = {
         "is_async": BOOL, "is_property": BOOL, "is_classmethod": BOOL, "is_staticmethod": BOOL,
         "is_abstract": BOOL, "decorators": STRINGS, "params": STRINGS, "loc": INT, "sloc": INT,
         "statements": INT, "complexity": INT, "fingerprint": STRING,
-        "reach": STRING, "reach_path": STRINGS,
+        "reach": STRING, "reach_path": STRINGS, "is_lambda": BOOL,
     },
     "Field": {
         "name": STRING, "qualname": STRING, "owner": STRING, "annotation": STRING,
