@@ -177,14 +177,25 @@ def test_decorated_functions_resolve_to_themselves_and_to_the_wrapper_that_runs(
             counted()
             cached()
     ''')
-    assert targets(g, "work@47") == {"pkg.mod.work", "pkg.mod.logged.wrapper"}
-    assert site(g, "work@47")["confidence"] == 1.0      # one callee: the wrapper runs it
-    assert targets(g, "flaky@48") == {"pkg.mod.flaky", "pkg.mod.retry.decorator.again"}
+    calls = g.edges("CALLS")
+    # calling a decorated name runs what the decorator returned; that calls the function
+    assert targets(g, "work@47") == {"pkg.mod.logged.wrapper"}
+    assert site(g, "work@47")["confidence"] == 1.0
+    assert ("pkg.mod.logged.wrapper", "pkg.mod.work") in calls
+    assert ("pkg.mod.main", "pkg.mod.work") not in calls
+    assert targets(g, "flaky@48") == {"pkg.mod.retry.decorator.again"}
+    assert ("pkg.mod.retry.decorator.again", "pkg.mod.flaky") in calls
     assert targets(g, "plain@49") == {"pkg.mod.plain"}   # the decorator returns fn itself
-    assert targets(g, "counted@50") == {"pkg.mod.counted", "pkg.mod.Counted.__call__"}
+    assert targets(g, "counted@50") == {"pkg.mod.Counted.__call__"}
+    assert ("pkg.mod.Counted.__call__", "pkg.mod.counted") in calls
     assert targets(g, "cached@51") == {"pkg.mod.cached"}    # an external decorator
-    assert ("pkg.mod.main", "pkg.mod.retry.decorator") not in g.edges("CALLS")
-    assert ("pkg.mod", "pkg.mod.logged") in g.edges("REFERENCES")
+    assert ("pkg.mod.main", "pkg.mod.retry.decorator") not in calls
+    references = g.edges("REFERENCES")
+    assert ("pkg.mod", "pkg.mod.logged") in references
+    # applied where the definitions are: what `retry(3)` returned, the decorator class's init
+    assert ("pkg.mod", "pkg.mod.retry.decorator") in references
+    assert ("pkg.mod", "pkg.mod.Counted.__init__") in references
+    assert ("pkg.mod", "pkg.mod.same.fn") not in references
 
 
 def test_partial_class_attribute_dict_and_list_callables(tmp_path):

@@ -35,6 +35,7 @@ from kg.loader.resolve import (
     callees_of,
     container_items,
     external,
+    init_of,
     member_of_receiver,
 )
 from kg.model.facts import Facts
@@ -64,13 +65,14 @@ def extract(ctx: ModuleContext) -> None:
         resolutions[id(call)] = resolution
         _add_call_site(ctx, call, resolution)
     calls_refs.extract(ctx, uses, resolutions)
+    _apply_decorators(ctx, uses.decorated)
     calls_implicit.extract(ctx, uses.implicit)
 
 
 def extract_project(project) -> None:
     """After every module: the calls whose callee is a parameter (or an attribute assigned
     from one) get the callables their arguments hold (calls_flow)."""
-    found = calls_flow.resolve_watched(project, callees_of)
+    found = calls_flow.resolve_watched(project, _flow_callees)
     sites = {watched.site_id for watched, _ in found}
     known_targets: dict[str, set[str]] = {}
     for e in project.facts.edges if sites else ():
@@ -94,6 +96,16 @@ def extract_project(project) -> None:
         if site.get("resolved") != INFERENCE:
             ctx.facts.add_node("CallSite", site_id, resolved=INFERENCE,
                                confidence=max(share, site.get("confidence") or 0.0))
+
+
+def _flow_callees(ctx: ModuleContext, values: list) -> list[Callee]:
+    applied = [v.definition for v in values if isinstance(v, calls_flow.Applied)]
+    found = callees_of(ctx, [v for v in values if not isinstance(v, calls_flow.Applied)])
+    for definition in applied:
+        kg_id = ctx.project.id_of(definition)
+        if kg_id is not None and isinstance(definition, nodes.FunctionDef):
+            found.append((Target("Function", kg_id, definition.qname()),))
+    return list(dict.fromkeys(found))
 
 
 def _is_local_name(call: nodes.Call) -> bool:
@@ -146,6 +158,35 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
     if matches:
         return Resolution(NAME, tuple(matches))
     return Resolution(UNRESOLVED, ())
+
+
+def _apply_decorators(ctx: ModuleContext, decorated: list[nodes.NodeNG]) -> None:
+    """`@deco` hands the definition to deco (calls_flow: a wrapper calling its `fn` calls the
+    definition); the decorator a call returns (`@retry(3)` -> `decorator`) and the
+    `__init__` of a decorator class are applied, that is called, where the definition is."""
+    for definition in decorated:
+        innermost = definition.decorators.nodes[-1]
+        for decorator in definition.decorators.nodes:
+            applied = []
+            for value in ctx.infer(decorator):
+                if not ctx.project.is_local(value):
+                    continue
+                if isinstance(value, nodes.FunctionDef):
+                    applied.append(Target("Function", ctx.project.id_of(value), value.qname()))
+                    is_result = isinstance(decorator, nodes.Call)
+                elif isinstance(value, nodes.ClassDef):
+                    init = init_of(ctx, value)
+                    applied += [init] if init is not None else []
+                    is_result = True
+                else:
+                    continue
+                if is_result and applied:
+                    label, scope_id = ctx.container_of(decorator)
+                    ctx.facts.add_edge("REFERENCES", label, scope_id, "Function", applied[-1].id,
+                                       line=decorator.lineno, kind="decorator",
+                                       in_annotation=False)
+            if decorator is innermost:
+                calls_flow.applied(ctx, definition, [t.id for t in applied])
 
 
 def _is_self_member(call: nodes.Call) -> bool:

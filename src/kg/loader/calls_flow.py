@@ -88,6 +88,26 @@ def arrived(ctx: ModuleContext, call: nodes.Call, target_ids) -> None:
         arrivals.setdefault(kg_id, []).append((ctx, call))
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A decorator applied to a definition: a call with the definition as its one argument."""
+
+    definition: nodes.NodeNG
+    func = None
+    keywords = ()
+
+    @property
+    def args(self) -> list[nodes.NodeNG]:
+        return [self.definition]
+
+
+def applied(ctx: ModuleContext, definition: nodes.NodeNG, target_ids) -> None:
+    """`@deco` on definition: deco's first parameter receives it."""
+    arrivals = flow_of(ctx).arrivals
+    for kg_id in target_ids:
+        arrivals.setdefault(kg_id, []).append((ctx, Applied(definition)))
+
+
 def watch(ctx: ModuleContext, call: nodes.Call, site_id: str, scope: tuple[str, str]) -> bool:
     """Remember a call whose callee comes from a parameter or an attribute of self; False when
     it comes from neither."""
@@ -99,7 +119,9 @@ def watch(ctx: ModuleContext, call: nodes.Call, site_id: str, scope: tuple[str, 
 
 def resolve_watched(project, callees_of) -> list[tuple[Watched, list]]:
     """After all modules: each watched call with the callees its origins give.
-    callees_of(ctx, values) turns inferred values into callees (resolve.callees_of)."""
+    callees_of(ctx, values) turns inferred values into callees (resolve.callees_of); a
+    decorated definition handed to its decorator is an `Applied`, the definition itself
+    (not what the decorator makes of it)."""
     flow = project.pending.get(PENDING_KEY)
     if flow is None:
         return []
@@ -225,11 +247,23 @@ class _Resolver:
         kg_id = _id_of(ctx, slot.function)
         found = []
         for caller_ctx, call in self.flow.arrivals.get(kg_id, ()) if kg_id else ():
+            if isinstance(call, Applied):
+                found += [call] if _first_param(slot) else []
+                continue
             for node, selector in _bound(slot, call):
                 found += _select(caller_ctx, caller_ctx.infer(node), selector)
                 found += self.values(caller_ctx, _origins(caller_ctx, node, selector, 0),
                                      hops + 1, seen)
         return found
+
+
+def _first_param(slot: Slot) -> bool:
+    """The slot is the first positional parameter, with no part selected: a decorator's."""
+    args = slot.function.args
+    positional = [a.name for a in (args.posonlyargs or []) + (args.args or [])]
+    if _is_bound(slot.function, Applied(slot.function)):
+        positional = positional[1:]
+    return slot.selector is None and positional[:1] == [slot.param]
 
 
 def _id_of(ctx: ModuleContext, function: nodes.NodeNG) -> str | None:

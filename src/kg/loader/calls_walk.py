@@ -30,6 +30,7 @@ class Uses:
     names: list[tuple[nodes.Name | nodes.Attribute, str]] = field(default_factory=list)
     implicit: list[nodes.NodeNG] = field(default_factory=list)   # calls_implicit.NODE_TYPES
     lambdas: list[nodes.Lambda] = field(default_factory=list)
+    decorated: list[nodes.FunctionDef | nodes.ClassDef] = field(default_factory=list)
 
 
 def collect(tree: nodes.Module, interesting: set[str]) -> Uses:
@@ -50,6 +51,8 @@ def collect(tree: nodes.Module, interesting: set[str]) -> Uses:
             name = node.name if isinstance(node, nodes.Name) else node.attrname
             if name in interesting and not _is_callee(node):
                 uses.names.append((node, role))
+        if isinstance(node, nodes.FunctionDef | nodes.ClassDef) and node.decorators:
+            uses.decorated.append(node)
         if isinstance(node, IMPLICIT) and role != ANNOTATION:
             uses.implicit.append(node)
         stack.extend(reversed(list(_children(node, role))))

@@ -48,7 +48,7 @@ def callee_of(ctx: ModuleContext, value) -> Callee:
     if isinstance(value, objects.PartialFunction):
         return _partial(ctx, value)
     if isinstance(value, nodes.FunctionDef):
-        return (_function(ctx, value), *_wrappers(ctx, value))
+        return _wrappers(ctx, value) or (_function(ctx, value),)
     if calls_lambdas.is_lambda(value):
         found = calls_lambdas.lambda_id(ctx, value)
         return (Target("Function", *found),) if found else ()
@@ -111,17 +111,18 @@ def _method(ctx: ModuleContext, method) -> Callee:
     if not isinstance(fn, nodes.FunctionDef):
         return ()
     if ctx.project.is_local(fn):
-        return (_function(ctx, fn), *_wrappers(ctx, fn))
+        return _wrappers(ctx, fn) or (_function(ctx, fn),)
     receiver = getattr(method, "bound", None)
     target = member_of_receiver(ctx, receiver, fn.name) if receiver is not None else None
     return (target or _function(ctx, fn),)
 
 
 def _wrappers(ctx: ModuleContext, fn: nodes.FunctionDef) -> tuple[Target, ...]:
-    """What runs in place of a decorated function of the loaded code, besides the function:
-    the function a local decorator returns (`wrapper`, through `@retry(3)` too), or the
-    `__call__` of a local decorator class. astroid resolves a decorated name to the function
-    itself, so both are kept. Cached per function for the load."""
+    """What runs in place of a decorated function of the loaded code: the function a local
+    decorator returns (`wrapper`, through `@retry(3)` too), or the `__call__` of a local
+    decorator class; () when no decorator replaces it (one that returns its argument). astroid
+    resolves a decorated name to the function itself; the wrapper calls it in turn
+    (calls_flow follows the function into the decorator's parameter). Cached per function."""
     if not fn.decorators or not ctx.project.is_local(fn):
         return ()
     cache = ctx.project.pending.setdefault("calls.wrappers", {})
@@ -175,11 +176,11 @@ def _construction(ctx: ModuleContext, cls: nodes.ClassDef) -> Callee:
     target = class_target(ctx, cls)
     if target.label != "Class":
         return (target,)
-    init = _init_of(ctx, cls)
+    init = init_of(ctx, cls)
     return (target, init) if init is not None else (target,)
 
 
-def _init_of(ctx: ModuleContext, cls: nodes.ClassDef) -> Target | None:
+def init_of(ctx: ModuleContext, cls: nodes.ClassDef) -> Target | None:
     """The `__init__` that runs: the first in the MRO; None when it is not loaded code
     (a dataclass's generated one, object's, an external base's)."""
     for klass in _mro(cls):
