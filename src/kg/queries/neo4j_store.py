@@ -1,14 +1,37 @@
 """The Neo4j 5 store, through the official `neo4j` driver (an optional extra).
 
-A load replaces its repository in one write transaction: it first MERGEs the
+A load replaces its repository in one write transaction, B: it first MERGEs the
 repository's Load node, which takes that node's write lock (on a first load,
 the uniqueness constraint's lock on its id), so a second load of the same
 repository waits for the first to commit or roll back; then it deletes the
-old subgraph and writes the new one in UNWIND batches, and commits. Until the
-commit, readers see the previous graph; a failed load is rolled back, and a
-killed one too, when the server sees its connection close. The transaction
-is that generation's staging area: a swap of separately written generations
-would still need one transaction touching every node to switch over.
+old subgraph and writes the new one in UNWIND batches. Until the commit,
+readers see the previous graph; a failed load is rolled back, and a killed one
+too, when the server sees its connection close.
+
+The commit itself is not atomic for readers: Neo4j reads are read committed and
+a commit becomes visible record by record, the Load node's before or after the
+rest, so no mark written inside B can tell a reader that its query ran across
+the commit. So the switch-over is announced outside B, on the repository's
+`_KgLoadState` node, which B never locks:
+
+  A  (own transaction, committed just before B's commit) switching = true,
+     switches + 1, this writer's token, and a heartbeat time (server clock);
+  B  commit (a thread refreshes A's heartbeat every SWITCH_BEAT s meanwhile);
+  C  (own transaction, after B's commit returned) switching = false, if the
+     token is still this writer's (a later load's A may have taken over).
+
+A reader reads every repository's state before and after its query, in its
+read transaction, and keeps the rows only if both reads are equal and neither
+shows a live switch; otherwise it waits a little and runs the query again, for
+up to SWITCH_WAIT s. Why that is enough: B's records become visible only after
+its commit starts, which is after A is visible, and are all visible when the
+commit returns, before C. A query whose state reads both precede A's saw none
+of B; one whose reads both follow C saw all of B; any query overlapping B's
+commit has a state read during the switch (switching) or reads on both sides
+of it (switches differ). A switching flag whose heartbeat is older than
+SWITCH_STALE s belongs to a load killed between A and C: its B was rolled back
+(not yet committed) or was committed by the server on its own, so the graph is
+whole either way; readers treat the flag as off, and the next load resets it.
 
 Credentials come from NEO4J_USERNAME / NEO4J_PASSWORD and appear in no
 message: errors name the URI (without any user:password@ part) and the user.
@@ -19,7 +42,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+import time
 import uuid
+from contextlib import contextmanager
 
 import neo4j
 from neo4j.exceptions import (
@@ -49,11 +75,25 @@ ACQUIRE_TIMEOUT = 2.5
 # Seconds a read query may run (KG_NEO4J_QUERY_TIMEOUT; 0 means no limit).
 QUERY_TIMEOUT = 600.0
 INDEXED = ("repo", "name", "qualname")
-# A Load node property the readers check (a leading underscore: `normalise` hides it).
-GENERATION = "_generation"
-GENERATIONS = f"MATCH (l:Load) RETURN l.id AS id, l.{GENERATION} AS generation ORDER BY id"
-# Times a read is run again because a load committed while it ran.
-READ_ATTEMPTS = 5
+# The per-repository switch-over state (see the module docstring). Its label is kg's own
+# bookkeeping, outside the schema: no kg query, rule or export matches it.
+STATE_LABEL = "_KgLoadState"
+STATES = (f"MATCH (s:`{STATE_LABEL}`) RETURN s.repo AS repo, s.switches AS switches, "
+          "coalesce(s.switching, false) AND s.beat > timestamp() - $stale_ms AS switching "
+          "ORDER BY repo")
+SWITCH_ON = (f"MERGE (s:`{STATE_LABEL}` {{repo: $repo}}) SET s.switching = true, "
+             "s.writer = $token, s.beat = timestamp(), s.switches = coalesce(s.switches, 0) + 1")
+SWITCH_BEAT_CYPHER = (f"MATCH (s:`{STATE_LABEL}` {{repo: $repo}}) WHERE s.writer = $token "
+                      "AND s.switching SET s.beat = timestamp()")
+SWITCH_OFF = (f"MATCH (s:`{STATE_LABEL}` {{repo: $repo}}) WHERE s.writer = $token "
+              "SET s.switching = false, s.beat = timestamp()")
+# Seconds between a committing writer's heartbeats; after how long without one a switching
+# flag is a dead writer's; how long a reader waits for switch-overs before giving up; and its
+# pause between tries.
+SWITCH_BEAT = 1.0
+SWITCH_STALE = 10.0
+SWITCH_WAIT = 120.0
+READ_RETRY = 0.02
 
 # The driver's own log lines ("Unable to retrieve routing information") would reach stderr
 # through logging's last-resort handler; kg says what went wrong in its own words.
@@ -160,6 +200,8 @@ class Neo4jStore(Store):
                 if prop in props or prop == "repo":
                     wanted[f"kg_{label}_{prop}"] = (f"CREATE INDEX kg_{label}_{prop} IF NOT "
                                                     f"EXISTS FOR (n:{label}) ON (n.{prop})")
+        wanted["kg_load_state_repo"] = (f"CREATE CONSTRAINT kg_load_state_repo IF NOT EXISTS "
+                                        f"FOR (s:`{STATE_LABEL}`) REQUIRE s.repo IS UNIQUE")
         with self._session(write=True) as session:
             try:
                 existing = set(session.run("SHOW INDEXES YIELD name").value())
@@ -178,7 +220,8 @@ class Neo4jStore(Store):
                 tx = session.begin_transaction(metadata={"app": "kg", "load": repo})
                 with tx:
                     self._write_generation(tx, repo, facts, load)
-                    tx.commit()
+                    with self._switching(repo):
+                        tx.commit()
             except Neo4jError as e:
                 if "MemoryLimitExceeded" in (e.code or "") or "dbms.memory" in str(e):
                     raise StoreUnavailable(
@@ -226,38 +269,75 @@ class Neo4jStore(Store):
                     else {"src": element[e.src], "dst": element[e.dst]} for e in edges]
             for chunk in _chunks(rows, self.batch):
                 _write_batch(tx, cypher, chunk)
-        # The generation changes in the same commit as the graph: readers compare it before
-        # and after their query to tell a query that ran across a commit (see query()).
         tx.run("MATCH (l:Load {id: $id}) SET l = $props",
-               id=load["id"], props={**_clean(load), GENERATION: uuid.uuid4().hex}).consume()
+               id=load["id"], props=_clean(load)).consume()
+
+    @contextmanager
+    def _switching(self, repo: str):
+        """Announce the commit that runs inside this block on the repository's state node
+        (A before, C after, a heartbeat meanwhile), so readers wait it out (see query()).
+
+        C runs when the commit succeeded or the server refused it; if the connection was lost
+        the outcome is the server's, and the flag is left to go stale."""
+        token = uuid.uuid4().hex
+        with self._session(write=True) as session:
+            session.execute_write(_run, SWITCH_ON, repo=repo, token=token)
+            stop = threading.Event()
+            beat = threading.Thread(target=self._beat, args=(repo, token, stop), daemon=True)
+            beat.start()
+            try:
+                yield
+            except Neo4jError:
+                self._switch_off(session, repo, token, stop, beat)
+                raise
+            else:
+                self._switch_off(session, repo, token, stop, beat)
+            finally:
+                stop.set()
+
+    def _beat(self, repo: str, token: str, stop: threading.Event) -> None:
+        try:
+            with self._session(write=True) as session:
+                while not stop.wait(SWITCH_BEAT):
+                    session.execute_write(_run, SWITCH_BEAT_CYPHER, repo=repo, token=token)
+        except (Neo4jError, DriverError):
+            pass    # no heartbeat: the flag goes stale, as for a dead writer
+
+    def _switch_off(self, session, repo: str, token: str, stop: threading.Event,
+                    beat: threading.Thread) -> None:
+        stop.set()
+        beat.join()
+        try:
+            session.execute_write(_run, SWITCH_OFF, repo=repo, token=token)
+        except (Neo4jError, DriverError):
+            pass    # the commit's outcome stands; the flag goes stale within SWITCH_STALE s
 
     # -- reading -----------------------------------------------------------------------------
 
     def query(self, cypher: str, params: dict | None = None, write: bool = False) -> QueryResult:
-        """Run Cypher. A read sees one generation of each repository: Neo4j reads are read
-        committed, so a query running while a load commits could see part of the old graph and
-        part of the new; the Load nodes' generations, read before and after it in the same
-        transaction, tell, and such a read is run again."""
+        """Run Cypher. A read sees one generation of each repository: it runs between two
+        reads of the repositories' switch-over states and is run again unless both are equal
+        and neither shows a load switching over (see the module docstring)."""
         @neo4j.unit_of_work(timeout=self.query_timeout or None)
         def work(tx):
-            before = None if write else tx.run(GENERATIONS).values()
             result = tx.run(cypher, params or {})
             columns = list(result.keys())
-            rows = [[_value(v) for v in record.values()] for record in result]
-            return columns, rows, before == (None if write else tx.run(GENERATIONS).values())
+            return columns, [[_value(v) for v in record.values()] for record in result]
+
+        @neo4j.unit_of_work(timeout=self.query_timeout or None)
+        def read(tx):
+            before = _states(tx)
+            if any(switching for _, _, switching in before):
+                return None
+            columns, rows = work(tx)
+            return (columns, rows) if _states(tx) == before else None
 
         with self._session(write=write) as session:
             try:
-                for _ in range(READ_ATTEMPTS):
-                    if write:
-                        columns, rows, _ = session.execute_write(work)
-                        break
-                    columns, rows, whole = session.execute_read(work)
-                    if whole:
-                        break
+                if write:
+                    columns, rows = session.execute_write(work)
                 else:
-                    raise QueryError(f"the graph changed {READ_ATTEMPTS} times while the query "
-                                     "ran (loads in progress); run it again")
+                    columns, rows = self._read_between_switches(session, read)
             except ClientError as e:
                 raise QueryError(self._query_error(e, write)) from None
             except Neo4jError as e:
@@ -265,6 +345,18 @@ class Neo4jStore(Store):
             except (ServiceUnavailable, SessionExpired) as e:
                 raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_reason(e)}") from None
         return QueryResult(columns, rows)
+
+    def _read_between_switches(self, session, read) -> tuple[list, list]:
+        deadline = time.monotonic() + SWITCH_WAIT
+        while True:
+            answer = session.execute_read(read)
+            if answer is not None:
+                return answer
+            if time.monotonic() > deadline:
+                raise QueryError(f"loads kept switching the graph over for {SWITCH_WAIT:g} s "
+                                 "while the query waited to read one whole generation; run "
+                                 "it again")
+            time.sleep(READ_RETRY)
 
     def _query_error(self, e: ClientError, write: bool) -> str:
         message = _first_line(e)
@@ -274,6 +366,15 @@ class Neo4jStore(Store):
         if not write and "write" in message.lower() and "read" in message.lower():
             return "this query writes to the graph; pass --write to allow it"
         return message
+
+
+def _states(tx) -> list:
+    """Every repository's (repo, switches, switching now), switching flags gone stale as off."""
+    return tx.run(STATES, stale_ms=int(SWITCH_STALE * 1000)).values()
+
+
+def _run(tx, cypher: str, **params) -> None:
+    tx.run(cypher, params).consume()
 
 
 def _write_batch(tx, cypher: str, rows: list[dict]) -> list:
