@@ -32,6 +32,7 @@ from kg.loader.import_names import qualname_of
 from kg.loader.resolve import (
     Callee,
     Target,
+    callee_of,
     callees_of,
     container_items,
     external,
@@ -40,7 +41,13 @@ from kg.loader.resolve import (
 )
 from kg.model.facts import Facts
 
-INFERENCE, NAME, UNRESOLVED = "inference", "name", "unresolved"
+INFERENCE, NAME, UNRESOLVED, CALLBACK = "inference", "name", "unresolved", "callback"
+PROPERTY_PARTS = ("setter", "getter", "deleter")
+# Builtins that call the callables they are given (PyCG: the scope handing them over calls them).
+CALLS_ITS_ARGUMENTS = frozenset({
+    "builtins.map", "builtins.filter", "builtins.sorted", "builtins.max", "builtins.min",
+    "builtins.list.sort", "functools.reduce", "builtins.iter",
+})
 CALLEE_TEXT_LIMIT = 200
 _LAST_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)$")
 
@@ -170,6 +177,7 @@ def _apply_decorators(ctx: ModuleContext, decorated: list[nodes.NodeNG]) -> None
             applied = []
             for value in ctx.infer(decorator):
                 if not ctx.project.is_local(value):
+                    _apply_external(ctx, decorator, value)
                     continue
                 if isinstance(value, nodes.FunctionDef):
                     applied.append(Target("Function", ctx.project.id_of(value), value.qname()))
@@ -187,6 +195,33 @@ def _apply_decorators(ctx: ModuleContext, decorated: list[nodes.NodeNG]) -> None
                                        in_annotation=False)
             if decorator is innermost:
                 calls_flow.applied(ctx, definition, [t.id for t in applied])
+
+
+def _apply_external(ctx: ModuleContext, decorator: nodes.NodeNG, value) -> None:
+    """`@dataclass`, `@contextlib.contextmanager`: applying a function of the stdlib or a
+    package is a call of it (a written-out `@deco(...)` is a call site already); the builtin
+    descriptors (property, staticmethod, classmethod, a property's setter) are not."""
+    if isinstance(decorator, nodes.Call) or not isinstance(value, nodes.FunctionDef) \
+            or value.root().name == "builtins" or (isinstance(decorator, nodes.Attribute)
+                                                   and decorator.attrname in PROPERTY_PARTS):
+        return
+    for target in callee_of(ctx, value):
+        label, scope_id = ctx.container_of(decorator)
+        ctx.facts.add_edge("REFERENCES", label, scope_id, target.label, target.id,
+                           line=decorator.lineno, kind="decorator", in_annotation=False)
+
+
+def _hand_over(ctx: ModuleContext, call: nodes.Call, resolution: Resolution
+               ) -> tuple[tuple[Target, float], ...]:
+    """Callables of the loaded code handed to a builtin that calls them (`map(f, xs)`,
+    `sorted(xs, key=f)`): called by the scope that hands them over, as PyCG counts them."""
+    if not any(t.qualname in CALLS_ITS_ARGUMENTS for t, _ in resolution.targets):
+        return ()
+    found = []
+    for arg in [*call.args, *(k.value for k in call.keywords or () if k.arg == "key")]:
+        for callee in callees_of(ctx, ctx.infer(arg)):
+            found += [t for t in callee if t.label == "Function"]
+    return tuple((t, 1.0) for t in dict.fromkeys(found))
 
 
 def _is_self_member(call: nodes.Call) -> bool:
@@ -333,6 +368,11 @@ def _add_call_site(ctx: ModuleContext, call: nodes.Call, resolution: Resolution)
                            resolved=resolution.how, confidence=confidence)
         ctx.facts.add_edge("CALLS", scope_label, scope_id, target.label, target.id,
                            line=call.lineno, resolved=resolution.how, confidence=confidence)
+    for target, confidence in _hand_over(ctx, call, resolution):
+        ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,
+                           resolved=CALLBACK, confidence=confidence)
+        ctx.facts.add_edge("CALLS", scope_label, scope_id, target.label, target.id,
+                           line=call.lineno, resolved=CALLBACK, confidence=confidence)
 
 
 def callee_text(call: nodes.Call) -> str:
