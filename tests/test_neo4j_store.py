@@ -225,3 +225,49 @@ def test_the_adapter_is_the_only_importer_of_the_driver():
     importers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                        if "import neo4j" in p.read_text() or "from neo4j" in p.read_text())
     assert importers == ["queries/neo4j_store.py"]
+
+
+SWITCH_STATE = "MATCH (s:`_KgLoadState` {repo: 'app'}) RETURN s.switching, s.switches"
+SET_SWITCHING = ("MATCH (s:`_KgLoadState` {repo: 'app'}) SET s.switching = true, "
+                 "s.beat = timestamp() - $age_ms")
+FUNCTIONS = "MATCH (f:Function) RETURN f.qualname"
+
+
+def test_a_reader_waits_out_a_switch_over_and_reads_past_a_dead_loads_flag(uri, tmp_path):
+    """A live switching flag (fresh heartbeat) holds readers back until it is cleared; one
+    left by a killed load (no heartbeat for SWITCH_STALE s) does not; the next load resets it."""
+    from kg.queries import neo4j_store
+    app = write_package(tmp_path / "app", APP)
+    assert kg("load", str(app), "--store", uri, "--repo", "app", "-q")[0].returncode == 0
+    with open_store(uri) as writer, open_store(uri) as reader:
+        assert writer.query(SWITCH_STATE).rows == [[False, 1]]
+        writer.query(SET_SWITCHING, {"age_ms": 0}, write=True)
+        answer = {}
+        waiting = threading.Thread(target=lambda: answer.update(rows=reader.query(FUNCTIONS).rows))
+        waiting.start()
+        waiting.join(1.5)
+        assert waiting.is_alive(), "the reader did not wait for the switch-over"
+        writer.query("MATCH (s:`_KgLoadState`) SET s.switching = false", write=True)
+        waiting.join(10)
+        assert answer == {"rows": [["app.a.f"]]}
+
+        stale_ms = int(neo4j_store.SWITCH_STALE * 1000) + 1000
+        writer.query(SET_SWITCHING, {"age_ms": stale_ms}, write=True)
+        started = time.perf_counter()
+        assert reader.query(FUNCTIONS).rows == [["app.a.f"]]
+        assert time.perf_counter() - started < 1.0
+    assert kg("load", str(app), "--store", uri, "--repo", "app", "-q")[0].returncode == 0
+    with open_store(uri) as store:
+        assert store.query(SWITCH_STATE).rows == [[False, 2]]
+
+
+def test_the_switch_over_state_is_outside_the_graph_kg_queries(uri, tmp_path):
+    """The bookkeeping node is in no kg label's results: Load, counts by label, `kg info`."""
+    app = write_package(tmp_path / "app", APP)
+    assert kg("load", str(app), "--store", uri, "--repo", "app", "-q")[0].returncode == 0
+    with open_store(uri) as store:
+        assert [load["repo"] for load in store.loads()] == ["app"]
+        assert store.query("MATCH (s:`_KgLoadState`) RETURN s.repo").rows == [["app"]]
+        assert store.query("MATCH (n:Load) RETURN count(n)").rows == [[1]]
+        labels = store.query("CALL db.labels() YIELD label RETURN label ORDER BY label").rows
+        assert ["_KgLoadState"] in labels

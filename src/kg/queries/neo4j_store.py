@@ -94,6 +94,8 @@ SWITCH_BEAT = 1.0
 SWITCH_STALE = 10.0
 SWITCH_WAIT = 120.0
 READ_RETRY = 0.02
+# Seconds a load waits for the server to resample its indexes after the commit.
+REPLAN_TIMEOUT = 60
 
 # The driver's own log lines ("Unable to retrieve routing information") would reach stderr
 # through logging's last-resort handler; kg says what went wrong in its own words.
@@ -234,6 +236,20 @@ class Neo4jStore(Store):
             except (ServiceUnavailable, SessionExpired) as e:
                 raise StoreUnavailable(f"lost Neo4j at {self.uri} during the load (nothing "
                                        f"was changed): {_reason(e)}") from None
+        self._replan()
+
+    def _replan(self) -> None:
+        """Resample the indexes the load made outdated and drop cached plans, so the next
+        queries are planned for the new graph. With the statistics of the graph before the
+        load, the planner ran `dead-symbol` on docutils and sphinx by seeking every Class of
+        the repository for each function: 41-74 s instead of under a second
+        (benchmarks/README.md, Audit). A failure here costs speed only: the load stands."""
+        try:
+            with self._session(write=False) as session:
+                session.run("CALL db.prepareForReplanning($seconds)",
+                            seconds=REPLAN_TIMEOUT).consume()
+        except (Neo4jError, DriverError):
+            pass
 
     def _write_generation(self, tx, repo: str, facts: Facts, load: dict) -> None:
         # The Load node first: its lock is the repository's, held until commit.
