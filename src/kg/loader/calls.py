@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from astroid import nodes
 from astroid.exceptions import AstroidError
 
-from kg.loader import calls_flow, calls_implicit, calls_io, calls_lambdas, calls_refs, calls_walk
+from kg.loader import (
+    calls_dispatch,
+    calls_flow,
+    calls_implicit,
+    calls_io,
+    calls_lambdas,
+    calls_refs,
+    calls_walk,
+)
 from kg.loader.calls_names import ModuleNames
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
@@ -77,32 +85,45 @@ def extract(ctx: ModuleContext) -> None:
 
 
 def extract_project(project) -> None:
-    """After every module: the calls whose callee is a parameter (or an attribute assigned
-    from one) get the callables their arguments hold (calls_flow)."""
-    found = calls_flow.resolve_watched(project, _flow_callees)
-    sites = {watched.site_id for watched, _ in found}
-    known_targets: dict[str, set[str]] = {}
+    """After every module: `self.x()` and `super().x()` dispatched over the constructed classes
+    (calls_dispatch); calls whose callee is a parameter (or an attribute assigned from one)
+    get the callables their arguments hold (calls_flow)."""
+    late: list[tuple[ModuleContext, str, tuple[str, str], int, list[Callee]]] = []
+    for deferred, methods in calls_dispatch.resolve(project):
+        callees = deferred.inferred if methods is None else \
+            callees_of(deferred.ctx, methods)
+        late.append((deferred.ctx, deferred.site_id, deferred.scope, deferred.call.lineno,
+                     callees))
+    for watched, callees in calls_flow.resolve_watched(project, _flow_callees):
+        late.append((watched.ctx, watched.site_id, watched.scope, watched.call.lineno,
+                     callees))
+    sites = {site_id for _, site_id, *_ in late}
+    known: dict[str, set[str]] = {}
     for e in project.facts.edges if sites else ():
         if e.type == "RESOLVES_TO" and e.src in sites:
-            known_targets.setdefault(e.src, set()).add(e.dst)
-    for watched, callees in found:
-        ctx, site_id = watched.ctx, watched.site_id
-        site = ctx.facts.nodes["CallSite"].get(site_id) or {}
-        known = known_targets.get(site_id, set())
-        share = round(1 / len(callees), 3)
-        scope_label, scope_id = watched.scope
-        for callee in callees:
-            for target in callee:
-                if target.id in known:
-                    continue
-                ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,
-                                   resolved=INFERENCE, confidence=share)
-                ctx.facts.add_edge("CALLS", scope_label, scope_id, target.label, target.id,
-                                   line=watched.call.lineno, resolved=INFERENCE,
-                                   confidence=share)
-        if site.get("resolved") != INFERENCE:
-            ctx.facts.add_node("CallSite", site_id, resolved=INFERENCE,
-                               confidence=max(share, site.get("confidence") or 0.0))
+            known.setdefault(e.src, set()).add(e.dst)
+    for ctx, site_id, scope, line, callees in late:
+        if callees:
+            _add_late(ctx, site_id, scope, line, callees, known.setdefault(site_id, set()))
+
+
+def _add_late(ctx: ModuleContext, site_id: str, scope: tuple[str, str], line: int,
+              callees: list[Callee], known: set[str]) -> None:
+    site = ctx.facts.nodes["CallSite"].get(site_id) or {}
+    share = round(1 / len(callees), 3)
+    scope_label, scope_id = scope
+    for callee in callees:
+        for target in callee:
+            if target.id in known:
+                continue
+            known.add(target.id)
+            ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,
+                               resolved=INFERENCE, confidence=share)
+            ctx.facts.add_edge("CALLS", scope_label, scope_id, target.label, target.id,
+                               line=line, resolved=INFERENCE, confidence=share)
+    if site.get("resolved") != INFERENCE:
+        ctx.facts.add_node("CallSite", site_id, resolved=INFERENCE,
+                           confidence=max(share, site.get("confidence") or 0.0))
 
 
 def _flow_callees(ctx: ModuleContext, values: list) -> list[Callee]:
@@ -152,9 +173,16 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
         targets = [_with_io(ctx, call, _public(ctx, call, t)) for callee in callees
                    for t in callee]
         calls_flow.arrived(ctx, call, [t.id for t in targets if t.label == "Function"])
+        calls_dispatch.constructed(ctx, [t.id for t in targets if t.label == "Class"])
         if local_name:
             _watch(ctx, call)
+        if calls_dispatch.defer(ctx, call, ctx.call_site_id(call), _caller_of(ctx, call),
+                                [tuple(dict.fromkeys(targets))]):
+            return Resolution(UNRESOLVED, ())    # the constructed classes will tell
         return Resolution(INFERENCE, tuple((t, share) for t in dict.fromkeys(targets)))
+    if _is_super_member(call) and calls_dispatch.defer(
+            ctx, call, ctx.call_site_id(call), _caller_of(ctx, call), []):
+        return Resolution(UNRESOLVED, ())
     if (local_name or _is_self_member(call)) and _watch(ctx, call):
         return Resolution(UNRESOLVED, ())    # its arguments will tell (calls_flow)
     imported = _uninstalled_import(ctx, call)
@@ -222,6 +250,12 @@ def _hand_over(ctx: ModuleContext, call: nodes.Call, resolution: Resolution
         for callee in callees_of(ctx, ctx.infer(arg)):
             found += [t for t in callee if t.label == "Function"]
     return tuple((t, 1.0) for t in dict.fromkeys(found))
+
+
+def _is_super_member(call: nodes.Call) -> bool:
+    func = call.func
+    return isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Call) \
+        and isinstance(func.expr.func, nodes.Name) and func.expr.func.name == "super"
 
 
 def _is_self_member(call: nodes.Call) -> bool:
