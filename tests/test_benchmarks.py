@@ -195,3 +195,115 @@ def test_audit_driver_loads_and_audits_in_fresh_children(package):
     assert result["load_seconds"] > 0 and result["audit_peak_rss_mb"] > 10
     assert result["other_repositories"] == []
     assert sorted(result["rules"]) == result["bundled_rules"]
+
+
+# -- the scale benchmark -------------------------------------------------------------------------
+
+from benchmarks import scale as scale_bench  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory) -> tuple[Path, dict]:
+    """`scale.py --quick`: every tool on the generated package, without network."""
+    out = tmp_path_factory.mktemp("scale")
+    readme = out / "README.md"
+    readme.write_text("# Benchmarks\n\nIntro.\n\n## Load\n\nkept\n")
+    assert scale_bench.main(["--quick", "--output", str(out), "--readme", str(readme)]) == 0
+    return out, json.loads((out / "scale.json").read_text())
+
+
+def test_scale_quick_measures_kg_and_every_tool_on_the_fixture(scaled):
+    _, data = scaled
+    [project] = data["projects"]
+    fixture = {k: v for k, v in scale_bench.QUICK_FIXTURE.items() if not k.startswith("tests/")}
+    assert project["files"] == len(fixture) == 5
+    assert project["lines"] == sum(text.count("\n") for text in fixture.values())
+    runs = project["runs"]
+    kg = runs["kg"]
+    assert kg["status"] == "ok" and kg["result"]["counts"]["Module"] == 5
+    assert project["nodes"] == kg["result"]["nodes"] > 0 and project["edges"] > 0
+    assert kg["wall_seconds"] > 0 and kg["cpu_seconds"] > 0 and kg["peak_rss_mb"] > 10
+    assert project["kg_lines_per_s"] == round(project["lines"] / kg["wall_seconds"])
+    assert runs["floor"]["status"] == "ok" and runs["floor"]["result"]["calls"] > 0
+    for tool in ("vulture", "pyan3", "pycg"):
+        expected = "ok" if scale_bench.installed(tool) else "not installed"
+        assert runs[tool]["status"] == expected, runs[tool]["error"]
+    # cli.py is the only module no other module imports: the edit reaches no other file
+    assert project["edited_leaf_module"] == "cli.py"
+
+
+def test_scale_quick_measures_jobs_and_incremental_loads_when_kg_has_them(scaled):
+    _, data = scaled
+    [project] = data["projects"]
+    runs = project["runs"]
+    if data["kg_supports"]["incremental"]:
+        assert runs["kg incremental"]["status"] == "ok"
+        assert project["incremental_function_delta"] == 1      # the appended function
+        assert project["incremental_ratio"] == round(
+            runs["kg incremental"]["wall_seconds"] / runs["kg"]["wall_seconds"], 3)
+    else:
+        assert runs["kg incremental"]["status"] == "not available"
+    if data["kg_supports"]["jobs"]:
+        assert runs["kg --jobs 1"]["result"]["options"]["jobs"] == 1
+        assert runs["kg"]["result"]["options"]["jobs"] == 2
+        assert runs["kg --jobs 1"]["result"]["nodes"] == project["nodes"]
+    else:
+        assert runs["kg --jobs 1"]["status"] == "not available"
+
+
+def test_scale_writes_its_readme_section_between_markers_and_a_plot(scaled):
+    out, data = scaled
+    text = (out / "README.md").read_text()
+    assert text.startswith("# Benchmarks\n\nIntro.\n\n## Load\n\nkept\n\n## Scale\n")
+    assert text.count(scale_bench.BEGIN) == text.count(scale_bench.END) == 1
+    assert "| quickpkg 0 | 24 | 5 |" in text
+    assert (out / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    scale_bench.update_readme(out / "README.md", "regenerated")    # rerun: replaced, not added
+    again = (out / "README.md").read_text()
+    assert again.count(scale_bench.BEGIN) == 1 and "regenerated" in again
+    assert "| quickpkg 0 |" not in again and again.startswith(text.split(scale_bench.BEGIN)[0])
+
+
+@pytest.mark.parametrize("code, status", [
+    ("raise SystemExit(4)", "failed"),
+    ("import time; time.sleep(30)", "timeout"),
+    ("import time; x = b'x' * 300_000_000; time.sleep(30)", "memory cap"),
+    # a grandchild's memory counts: the cap is on the whole process tree
+    ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
+     "\"import time; x = b'x' * 300_000_000; time.sleep(30)\"])", "memory cap"),
+    ("print('fine')", "ok"),
+])
+def test_a_tool_that_fails_or_overruns_is_recorded_not_raised(code, status):
+    run = scale_bench.run_tool([sys.executable, "-c", code], lambda _tmp, out: {"out": out},
+                               timeout=3, memory_cap_mb=150)
+    assert run.status == status, run.error
+    assert run.wall_seconds < 20
+    if status == "failed":
+        assert run.exit_code == 4 and run.error.startswith("exit 4")
+    if status == "ok":
+        assert run.result == {"out": "fine\n"} and run.error is None
+
+
+def test_scale_targets_are_judged_on_the_largest_project():
+    small = {"name": "s", "version": "1", "lines": 10, "kg_seconds": 1, "kg_lines_per_s": 10,
+             "kg_peak_rss_mb": 9000, "incremental_ratio": 0.9, "jobs_speedup": 1.0}
+    large = {"name": "l", "version": "2", "lines": 400_000, "kg_seconds": 20,
+             "kg_lines_per_s": 20_000, "kg_peak_rss_mb": 2100, "incremental_ratio": 0.05,
+             "jobs_speedup": None}
+    checks = scale_bench.targets([large, small])
+    assert checks["project"] == "l 2"
+    assert checks["lines_per_s"]["met"] is True
+    assert checks["peak_rss_mb"]["met"] is False
+    assert checks["incremental_ratio"]["met"] is True
+    assert checks["jobs_speedup"]["met"] is None
+    assert "**NOT met**" in scale_bench.targets_text(checks)
+
+
+def test_a_cached_sdist_with_the_wrong_sha256_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_BENCH_CACHE", str(tmp_path / "cache"))
+    spec = scale_bench.PROJECTS["small"]
+    archive = tmp_path / "cache" / "sdists" / spec.project.key / spec.filename
+    archive.parent.mkdir(parents=True)
+    archive.write_bytes(b"not the pinned archive")
+    with pytest.raises(SystemExit, match="sha256"):
+        scale_bench.source_root(spec, log=lambda _: None)
