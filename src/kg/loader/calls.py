@@ -76,6 +76,7 @@ def extract(ctx: ModuleContext) -> None:
     calls_lambdas.add_nodes(ctx, uses.lambdas)
     resolutions = {}
     for call in uses.calls:
+        calls_flow.appended(ctx, call)
         resolution = resolve_call(ctx, call, names, types)
         resolutions[id(call)] = resolution
         _add_call_site(ctx, call, resolution)
@@ -183,7 +184,7 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
     if _is_super_member(call) and calls_dispatch.defer(
             ctx, call, ctx.call_site_id(call), _caller_of(ctx, call), []):
         return Resolution(UNRESOLVED, ())
-    if (local_name or _is_self_member(call)) and _watch(ctx, call):
+    if (local_name or _is_self_member(call) or _is_loop_item(call)) and _watch(ctx, call):
         return Resolution(UNRESOLVED, ())    # its arguments will tell (calls_flow)
     imported = _uninstalled_import(ctx, call)
     if imported is not None:
@@ -250,6 +251,20 @@ def _hand_over(ctx: ModuleContext, call: nodes.Call, resolution: Resolution
         for callee in callees_of(ctx, ctx.infer(arg)):
             found += [t for t in callee if t.label == "Function"]
     return tuple((t, 1.0) for t in dict.fromkeys(found))
+
+
+def _is_loop_item(call: nodes.Call) -> bool:
+    """`for f in fs: f()` or `next(gen)()`: an element of what is iterated (calls_flow)."""
+    func = call.func
+    if isinstance(func, nodes.Call):
+        return isinstance(func.func, nodes.Name) and func.func.name == "next"
+    if not isinstance(func, nodes.Name):
+        return False
+    try:
+        _, assigned = func.lookup(func.name)
+    except (AstroidError, RecursionError):
+        return False
+    return any(isinstance(a.parent, nodes.For) and a.parent.target is a for a in assigned)
 
 
 def _is_super_member(call: nodes.Call) -> bool:

@@ -46,6 +46,16 @@ class Dispatch:
     mros: dict[int, list[nodes.ClassDef]] = field(default_factory=dict)
 
 
+def merge(into: Dispatch | None, part: Dispatch) -> Dispatch:
+    """One module's records joined to those before it (fragments.py); the class index and
+    MROs are caches of one process."""
+    merged = into or Dispatch()
+    merged.constructed |= part.constructed
+    merged.deferred.extend(part.deferred)
+    merged.children, merged.mros = None, {}
+    return merged
+
+
 def dispatch_of(ctx: ModuleContext) -> Dispatch:
     found = ctx.project.pending.get(PENDING_KEY)
     if found is None:

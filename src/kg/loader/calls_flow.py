@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from astroid import nodes
+from astroid import bases, nodes
 from astroid.exceptions import AstroidError
 
 from kg.loader import calls_lambdas
@@ -33,8 +33,10 @@ from kg.loader.context import ModuleContext
 
 PENDING_KEY = "calls.flow"
 MAX_HOPS = 4
-ITEM = ("item",)
-Selector = tuple | None        # None: the value itself; ITEM: an element; ("key", k)
+ITEM = ("item",)               # what iterating it gives: an element, a generator's yield
+ANY_KEY = ("any",)             # any value held: a dict's values, a list's elements
+Selector = tuple | None        # None: the value itself; ITEM; ANY_KEY; ("key", k)
+APPENDS = ("append", "add", "insert", "appendleft")
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,24 @@ class Watched:
 class Flow:
     arrivals: dict[str, list[tuple[ModuleContext, nodes.Call]]] = field(default_factory=dict)
     watched: list[Watched] = field(default_factory=list)
+    # (list or set literal, context, item appended to it): astroid nodes, so that the records
+    # can travel between processes (fragments.py); indexed by the resolver
+    appended: list[tuple[nodes.NodeNG, ModuleContext, nodes.NodeNG]] = field(
+        default_factory=list)
     classes: list[nodes.ClassDef] | None = None
     families: dict[int, list[nodes.ClassDef]] = field(default_factory=dict)
+
+
+def merge(into: Flow | None, part: Flow) -> Flow:
+    """One module's flow records joined to those of the modules before it (fragments.py): its
+    arrivals, watched calls and appends; the class lists are caches of one process."""
+    merged = into or Flow()
+    for kg_id, arrivals in part.arrivals.items():
+        merged.arrivals.setdefault(kg_id, []).extend(arrivals)
+    merged.watched.extend(part.watched)
+    merged.appended.extend(part.appended)
+    merged.classes, merged.families = None, {}
+    return merged
 
 
 def flow_of(ctx: ModuleContext) -> Flow:
@@ -146,8 +164,13 @@ def _origins(ctx: ModuleContext, expr: nodes.NodeNG, selector: Selector, depth: 
         return _name_origins(ctx, expr, selector, depth)
     if isinstance(expr, nodes.Subscript) and selector is None:
         key = expr.slice.value if isinstance(expr.slice, nodes.Const) else None
-        inner = ("key", key) if isinstance(key, str) else ITEM
+        inner = ("key", key) if isinstance(key, str) else ANY_KEY
         return _origins(ctx, expr.value, inner, depth + 1)
+    if isinstance(expr, nodes.Call) and selector == ITEM and _is_values(expr):
+        receiver = expr.func.expr
+        return [Held(ctx, receiver, ANY_KEY), *_origins(ctx, receiver, ANY_KEY, depth + 1)]
+    if isinstance(expr, nodes.Call) and selector is None and _is_next(expr):
+        return [Held(ctx, expr.args[0], ITEM), *_origins(ctx, expr.args[0], ITEM, depth + 1)]
     if isinstance(expr, nodes.Call) and selector is None and _is_get(expr):
         return _origins(ctx, expr.func.expr, ("key", expr.args[0].value), depth + 1)
     if isinstance(expr, nodes.Attribute) and selector is None:
@@ -168,6 +191,7 @@ def _name_origins(ctx, name: nodes.Name, selector: Selector, depth: int) -> list
             found.append(Slot(node.parent.parent, name.name, selector))
         elif isinstance(node, nodes.AssignName) and isinstance(node.parent, nodes.For) \
                 and node.parent.target is node and selector is None:
+            found.append(Held(ctx, node.parent.iter, ITEM))
             found += _origins(ctx, node.parent.iter, ITEM, depth + 1)
         elif isinstance(node, nodes.AssignName) and isinstance(node.parent, nodes.Assign) \
                 and len(node.parent.targets) == 1:
@@ -222,6 +246,27 @@ def _family(ctx: ModuleContext, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
     return found
 
 
+def _is_values(call: nodes.Call) -> bool:
+    return isinstance(call.func, nodes.Attribute) and call.func.attrname == "values" \
+        and not call.args
+
+
+def _is_next(call: nodes.Call) -> bool:
+    return isinstance(call.func, nodes.Name) and call.func.name == "next" and len(call.args) == 1
+
+
+def appended(ctx: ModuleContext, call: nodes.Call) -> None:
+    """`items.append(f)` (add, insert, appendleft): f is one more element of the list or set
+    literal(s) items infers to."""
+    func = call.func
+    if not (isinstance(func, nodes.Attribute) and func.attrname in APPENDS and call.args):
+        return
+    item = call.args[-1]
+    for value in ctx.infer(func.expr):
+        if isinstance(value, nodes.List | nodes.Set):
+            flow_of(ctx).appended.append((value, ctx, item))
+
+
 def _is_get(call: nodes.Call) -> bool:
     return (isinstance(call.func, nodes.Attribute) and call.func.attrname == "get"
             and len(call.args) >= 1 and isinstance(call.args[0], nodes.Const)
@@ -233,12 +278,17 @@ def _is_get(call: nodes.Call) -> bool:
 class _Resolver:
     def __init__(self, flow: Flow):
         self.flow = flow
+        self.appended: dict[int, list[tuple[ModuleContext, nodes.NodeNG]]] = {}
+        for literal, ctx, item in flow.appended:
+            self.appended.setdefault(id(literal), []).append((ctx, item))
 
     def values(self, ctx: ModuleContext, origins: list, hops: int, seen: frozenset) -> list:
         found = []
         for origin in origins:
             if isinstance(origin, Held):
-                found += _select(origin.ctx, origin.ctx.infer(origin.node), origin.selector)
+                values = origin.ctx.infer(origin.node)
+                found += _select(origin.ctx, values, origin.selector)
+                found += self._appended(values, origin.selector, hops, seen)
             elif isinstance(origin, Slot) and origin not in seen and hops <= MAX_HOPS:
                 found += self._slot_values(ctx, origin, hops, seen | {origin})
         return found
@@ -251,9 +301,23 @@ class _Resolver:
                 found += [call] if _first_param(slot) else []
                 continue
             for node, selector in _bound(slot, call):
-                found += _select(caller_ctx, caller_ctx.infer(node), selector)
+                values = caller_ctx.infer(node)
+                found += _select(caller_ctx, values, selector)
+                found += self._appended(values, selector, hops, seen)
                 found += self.values(caller_ctx, _origins(caller_ctx, node, selector, 0),
                                      hops + 1, seen)
+        return found
+
+
+    def _appended(self, values: list, selector: Selector, hops: int, seen: frozenset) -> list:
+        """What was appended to the list or set literals among values (an item of them)."""
+        if selector not in (ITEM, ANY_KEY) or hops > MAX_HOPS:
+            return []
+        found = []
+        for value in values:
+            for ctx, item in self.appended.get(id(value), ()):
+                found += ctx.infer(item)
+                found += self.values(ctx, _origins(ctx, item, None, 0), hops + 1, seen)
         return found
 
 
@@ -275,17 +339,33 @@ def _id_of(ctx: ModuleContext, function: nodes.NodeNG) -> str | None:
 
 
 def _select(ctx: ModuleContext, values: list, selector: Selector) -> list:
+    """The part of each value the selector takes: iterated, any held value, or by key."""
     if selector is None:
         return values
     found = []
     for value in values:
-        if isinstance(value, nodes.Dict):
+        if isinstance(value, nodes.Dict) and selector != ITEM:
             for key, item in value.items:
-                if selector == ITEM or (isinstance(key, nodes.Const) and key.value == selector[1]):
+                if selector == ANY_KEY or (isinstance(key, nodes.Const)
+                                           and key.value == selector[1]):
                     found += ctx.infer(item)
-        elif isinstance(value, nodes.List | nodes.Tuple | nodes.Set) and selector == ITEM:
+        elif isinstance(value, nodes.List | nodes.Tuple | nodes.Set) \
+                and selector in (ITEM, ANY_KEY):
             for item in value.elts:
                 found += ctx.infer(item)
+        elif isinstance(value, bases.Generator) and selector == ITEM:
+            found += _yielded(ctx, value.parent)
+    return found
+
+
+def _yielded(ctx: ModuleContext, function: nodes.NodeNG) -> list:
+    if not isinstance(function, nodes.FunctionDef):
+        return []
+    found = []
+    for node in function.nodes_of_class(nodes.Yield, skip_klass=(nodes.FunctionDef,
+                                                                nodes.ClassDef, nodes.Lambda)):
+        if node.value is not None:
+            found += ctx.infer(node.value)
     return found
 
 
