@@ -253,6 +253,15 @@ def _hand_over(ctx: ModuleContext, call: nodes.Call, resolution: Resolution
     return tuple((t, 1.0) for t in dict.fromkeys(found))
 
 
+def _in_class_header(call: nodes.Call) -> bool:
+    """In a class statement's bases or keywords: runs in the enclosing scope, not the body."""
+    child, node = call, call.parent
+    while node is not None and not isinstance(node, nodes.ClassDef):
+        child, node = node, node.parent
+    return node is not None and (any(child is b for b in node.bases)
+                                 or any(child is k for k in node.keywords or ()))
+
+
 def _is_loop_item(call: nodes.Call) -> bool:
     """`for f in fs: f()` or `next(gen)()`: an element of what is iterated (calls_flow)."""
     func = call.func
@@ -411,6 +420,8 @@ def _add_call_site(ctx: ModuleContext, call: nodes.Call, resolution: Resolution)
         star_kwargs=any(k.arg is None for k in call.keywords or ()),
         resolved=resolution.how, confidence=resolution.confidence)
     container_label, container_id = in_lambda or ctx.container_of(call)
+    if container_label == "Class" and _in_class_header(call):
+        container_label, container_id = scope_label, scope_id
     ctx.facts.add_edge("CONTAINS", container_label, container_id, "CallSite", site_id)
     for target, confidence in resolution.targets:
         ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,

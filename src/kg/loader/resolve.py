@@ -17,6 +17,7 @@ from astroid.exceptions import AstroidError
 
 from kg.loader import calls_io, calls_lambdas
 from kg.loader.context import ModuleContext
+from kg.loader.import_names import qualname_of
 
 MAX_CONTAINER_ITEMS = 50   # callables taken from one dict/list literal
 SYNTHETIC_MODULE = "__astroid_synthetic"
@@ -181,14 +182,59 @@ def _construction(ctx: ModuleContext, cls: nodes.ClassDef) -> Callee:
 
 
 def init_of(ctx: ModuleContext, cls: nodes.ClassDef) -> Target | None:
-    """The `__init__` that runs: the first in the MRO; None when it is not loaded code
-    (a dataclass's generated one, object's, an external base's)."""
+    """The `__init__` that runs: the first in the MRO. An external base's is an External named
+    as the code names the base (`pydantic.BaseModel.__init__`, `builtins.Exception.__init__`),
+    also when the base's package is not installed (`thirdparty.Base.__init__`). None for
+    object's, and for a generated one (a dataclass's), which is not in the source."""
     for klass in _mro(cls):
         inits = [n for n in klass.locals.get("__init__", ()) if isinstance(n, nodes.FunctionDef)]
-        if inits:
-            kg_id = ctx.project.id_of(inits[-1])
-            return Target("Function", kg_id, inits[-1].qname()) if kg_id else None
-    return None
+        if not inits:
+            continue
+        kg_id = ctx.project.id_of(inits[-1])
+        if kg_id is not None:
+            return Target("Function", kg_id, inits[-1].qname())
+        if ctx.project.is_local(klass) or _is_builtin_type(klass):
+            return None
+        return external(ctx, f"{_named_base(ctx, cls, klass)}.__init__")
+    unknown = unresolved_bases(ctx, cls)
+    return external(ctx, f"{unknown[0]}.__init__") if len(unknown) == 1 else None
+
+
+def _is_builtin_type(klass: nodes.ClassDef) -> bool:
+    """object, tuple, dict...: their constructors are not code anyone reads (an exception
+    class's `__init__` is, as PyCG lists it)."""
+    if klass.root().name != "builtins":
+        return False
+    return not any(k.qname() == "builtins.BaseException" for k in _mro(klass))
+
+
+def _named_base(ctx: ModuleContext, cls: nodes.ClassDef, base: nodes.ClassDef) -> str:
+    """The name the loaded code gives an external base class where it names it as a base."""
+    for klass in _mro(cls):
+        if not ctx.project.is_local(klass):
+            continue
+        for expr in klass.bases:
+            if any(v is base for v in ctx.infer(expr)):
+                named = qualname_of(ctx.project, expr)
+                if named and named.split(".", 1)[0] not in ctx.project.modules:
+                    return named
+    return base.qname()
+
+
+def unresolved_bases(ctx: ModuleContext, cls: nodes.ClassDef) -> list[str]:
+    """Bases of a class (or of its loaded ancestors) that inference cannot see, by the name
+    their import gives (`thirdparty.Base`): a package that is not installed."""
+    found = []
+    for klass in _mro(cls):
+        if not ctx.project.is_local(klass):
+            continue
+        for expr in klass.bases:
+            if ctx.infer(expr):
+                continue
+            named = qualname_of(ctx.project, expr)
+            if named and "." in named and named.split(".", 1)[0] not in ctx.project.modules:
+                found.append(named)
+    return sorted(set(found))
 
 
 def _called_instance(ctx: ModuleContext, instance: bases.Instance) -> Callee:
