@@ -309,9 +309,10 @@ def _inferred_callees(ctx: ModuleContext, call: nodes.Call, types: Types) -> lis
     if callees:
         return callees
     if isinstance(func, nodes.Subscript):
-        return _container_callees(ctx, func.value)
+        return _container_callees(ctx, func.value, _constant(func.slice))
     if _is_dict_get(func):
-        return _container_callees(ctx, func.func.expr)
+        return _container_callees(ctx, func.func.expr,
+                                  _constant(func.args[0]) if func.args else None)
     if isinstance(func, nodes.Attribute):
         return _member_callees(ctx, func, types)
     return []
@@ -328,10 +329,44 @@ def _member_callees(ctx: ModuleContext, func: nodes.Attribute, types: Types) -> 
     return [(t,) for t in sorted({t for t in found if t is not None})]
 
 
-def _container_callees(ctx: ModuleContext, container: nodes.NodeNG) -> list[Callee]:
-    """Every callable held in the dict/list literal(s) the container infers to."""
-    values = [v for item in container_items(ctx, ctx.infer(container)) for v in ctx.infer(item)]
-    return callees_of(ctx, values)
+def _container_callees(ctx: ModuleContext, container: nodes.NodeNG,
+                       key: str | int | None = None) -> list[Callee]:
+    """The callables held in the dict/list literal(s) the container infers to: under a
+    constant key, the item with that key (in the literal or assigned `d[key] = f` in the
+    scope that binds the container); else every item."""
+    literals = ctx.infer(container)
+    if key is None:
+        items = container_items(ctx, literals)
+    else:
+        items = [v for d in literals if isinstance(d, nodes.Dict) for k, v in d.items
+                 if isinstance(k, nodes.Const) and k.value == key]
+        items += [d.elts[key] for d in literals if isinstance(d, nodes.List | nodes.Tuple)
+                  and isinstance(key, int) and -len(d.elts) <= key < len(d.elts)]
+        items += _assigned_items(container, key)
+    return callees_of(ctx, [v for item in items for v in ctx.infer(item)])
+
+
+def _assigned_items(container: nodes.NodeNG, key) -> list[nodes.NodeNG]:
+    """`name[key] = value` statements in the scope that binds name."""
+    if not isinstance(container, nodes.Name):
+        return []
+    try:
+        scope, _ = container.lookup(container.name)
+    except (AstroidError, RecursionError):
+        return []
+    found = []
+    for assign in scope.nodes_of_class(nodes.Assign):
+        for target in assign.targets:
+            if isinstance(target, nodes.Subscript) and isinstance(target.value, nodes.Name) \
+                    and target.value.name == container.name \
+                    and _constant(target.slice) == key:
+                found.append(assign.value)
+    return found
+
+
+def _constant(node: nodes.NodeNG):
+    value = node.value if isinstance(node, nodes.Const) else None
+    return value if isinstance(value, str | int) else None
 
 
 def _is_dict_get(func: nodes.NodeNG) -> bool:
