@@ -46,6 +46,7 @@ from kg.loader.resolve import (
     external,
     init_of,
     member_of_receiver,
+    unresolved_bases,
 )
 from kg.model.facts import Facts
 
@@ -189,6 +190,11 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
     imported = _uninstalled_import(ctx, call)
     if imported is not None:
         return Resolution(NAME, ((_with_io(ctx, call, imported), 1.0),))
+    members = _external_members(ctx, call.func)
+    if members is not None:     # a member of something outside the loaded code: never by name
+        share = round(1 / len(members), 3) if members else 0.0
+        return Resolution(NAME, tuple((t, share) for t in members)) if members else \
+            Resolution(UNRESOLVED, ())
     name = _simple_name(call.func)
     matches = names.by_name(name, isinstance(call.func, nodes.Attribute)) if name else []
     if matches:
@@ -280,6 +286,91 @@ def _is_super_member(call: nodes.Call) -> bool:
     func = call.func
     return isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Call) \
         and isinstance(func.expr.func, nodes.Name) and func.expr.func.name == "super"
+
+
+def _external_members(ctx: ModuleContext, func: nodes.NodeNG) -> list[Target] | None:
+    """`recv.name` where recv is bound only to what external calls returned (`f` of `with
+    open(p) as f`, `c = thirdparty.Client()`), or `self.name` in a class whose bases inference
+    cannot see (`thirdparty.Base`) and that does not define name: the member, named after the
+    external class (`io.TextIOWrapper.read`, `thirdparty.Client.fetch`, `thirdparty.Base.helper`)
+    when the class is known, [] when not. None when recv may be the loaded code's."""
+    if not isinstance(func, nodes.Attribute) or not isinstance(func.expr, nodes.Name):
+        return None
+    if _is_self_member_of(func):
+        return _unknown_base_members(ctx, func)
+    try:
+        _, assigned = func.expr.lookup(func.expr.name)
+    except (AstroidError, RecursionError):
+        return None
+    classes = []
+    for node in assigned:
+        made = _made_by(node)
+        if made is None:
+            return None
+        found = _external_class_made(ctx, made)
+        if found is None:
+            return None
+        classes.append(found)
+    if not classes:
+        return None
+    return sorted({external(ctx, f"{c}.{func.attrname}") for c in classes if c})
+
+
+RETURNS = {"builtins.open": "io.TextIOWrapper", "io.open": "io.TextIOWrapper",
+           "_io.open": "io.TextIOWrapper"}
+
+
+def _made_by(node: nodes.NodeNG) -> nodes.Call | None:
+    """The call whose result a name is bound to: `x = f()` or `with f() as x`."""
+    parent = node.parent
+    if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 \
+            and isinstance(parent.value, nodes.Call):
+        return parent.value
+    if isinstance(parent, nodes.With):
+        for expr, var in parent.items:
+            if var is node and isinstance(expr, nodes.Call):
+                return expr
+    return None
+
+
+def _external_class_made(ctx: ModuleContext, call: nodes.Call) -> str | None:
+    """The external class a call returns an instance of: a known function's result type, the
+    class of an uninstalled package constructed; "" for an external call of unknown result;
+    None when the call may be the loaded code's."""
+    values = ctx.infer(call.func)
+    if values:
+        if any(ctx.project.is_local(v) or ctx.project.is_local(v.root()) for v in values
+               if hasattr(v, "root")):
+            return None
+        names = {getattr(v, "qname", lambda: "")() for v in values}
+        known = {RETURNS[n] for n in names if n in RETURNS}
+        return known.pop() if len(known) == 1 else ""
+    if isinstance(call.func, nodes.Attribute | nodes.Name):
+        named = qualname_of(ctx.project, call.func)
+        if named and "." in named and named.split(".", 1)[0] not in ctx.project.modules \
+                and not any(m.startswith(named.split(".", 1)[0] + ".")
+                            for m in ctx.project.modules):
+            return named
+    return None
+
+
+def _is_self_member_of(func: nodes.Attribute) -> bool:
+    method = func.scope()
+    if not isinstance(method, nodes.FunctionDef) or not isinstance(method.parent, nodes.ClassDef):
+        return False
+    args = method.args.posonlyargs + method.args.args
+    return bool(args) and args[0].name == func.expr.name and method.type == "method"
+
+
+def _unknown_base_members(ctx: ModuleContext, func: nodes.Attribute) -> list[Target] | None:
+    cls = func.scope().parent
+    try:
+        if any(func.attrname in k.locals for k in [cls, *cls.ancestors()]):
+            return None
+    except (AstroidError, RecursionError):
+        return None
+    bases = unresolved_bases(ctx, cls)
+    return [external(ctx, f"{b}.{func.attrname}") for b in bases] or None
 
 
 def _is_self_member(call: nodes.Call) -> bool:
