@@ -108,16 +108,24 @@ CALLGRAPH_FORMATS = ("pycg", "json", "dot")
 
 
 def export_callgraph(store: str | None = None, repo: str | None = None, fmt: str = "pycg",
-                     min_confidence: float = 0.0, database: str | None = None) -> str:
+                     min_confidence: float = 0.0, database: str | None = None,
+                     source: Path | None = None) -> str:
     """The call graph of one loaded repository as text: PyCG's JSON, kg's own JSON (every
-    candidate with how it was resolved and its confidence), or Graphviz dot."""
+    candidate with how it was resolved and its confidence), or Graphviz dot. With source, of
+    that source tree analysed in memory instead (no store opened or written), as PyCG does."""
     if fmt not in CALLGRAPH_FORMATS:
         raise InputError(f"unknown call graph format {fmt!r}; one of "
                          f"{', '.join(CALLGRAPH_FORMATS)}")
-    with open_store(store, database=database) as graph:
-        name = _one_repository(graph, repo)["repo"]
-        edges = callgraph.edges(graph, name)
-        callers = callgraph.definitions(graph, name)
+    if source is not None:
+        name = repo or Path(source).resolve().name
+        facts = extract(Path(source), name).facts
+        edges = callgraph.edges_from_facts(facts)
+        callers = callgraph.definitions_from_facts(facts)
+    else:
+        with open_store(store, database=database) as graph:
+            name = _one_repository(graph, repo)["repo"]
+            edges = callgraph.edges(graph, name)
+            callers = callgraph.definitions(graph, name)
     if fmt == "json":
         chosen = [e.as_dict() for e in edges if e.confidence >= min_confidence]
         return json.dumps({"repo": name, "edges": chosen}, indent=2, sort_keys=True) + "\n"
