@@ -17,6 +17,8 @@ def export():
 
 
 @export.command()
+@click.argument("source", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(api.CALLGRAPH_FORMATS), default="pycg",
               show_default=True,
               help="pycg: {caller: [callees]} in PyCG's naming, as the call-graph benchmarks "
@@ -30,10 +32,11 @@ def export():
               "several.")
 @store_options
 @reported
-def callgraph(fmt, output, min_confidence, repo, store, database):
-    """Every resolved call of a loaded repository: who calls what."""
+def callgraph(source, fmt, output, min_confidence, repo, store, database):
+    """Every resolved call: who calls what. Of SOURCE, a source tree analysed in memory (no
+    store read or written, as PyCG does), or else of a repository loaded in the store."""
     text = api.export_callgraph(store=store, repo=repo, fmt=fmt, min_confidence=min_confidence,
-                                database=database)
+                                database=database, source=source)
     if output is None:
         click.echo(text, nl=False)
     else:
