@@ -575,3 +575,177 @@ def test_call_stats(tmp_path):
     assert call_stats(g.facts) == {
         "calls_total": 4, "calls_inferred": 2, "calls_by_name": 1, "calls_unresolved": 1,
         "local_calls": 2, "local_calls_inferred": 1}
+
+
+def test_lambdas_are_functions_named_in_their_scope_and_own_their_calls(tmp_path):
+    g = load_code(tmp_path, '''
+        def work():
+            pass
+
+        def other():
+            pass
+
+        def setup():
+            first = lambda: work()
+            second = lambda: other()
+            first()
+
+        table = {"a": lambda: work()}
+        unused = lambda: other()
+    ''')
+    calls = g.edges("CALLS")
+    assert {"pkg.mod.setup.<lambda1>", "pkg.mod.setup.<lambda2>",
+            "pkg.mod.<lambda1>", "pkg.mod.<lambda2>"} <= g.names("Function")
+    assert g.node("Function", "pkg.mod.setup.<lambda1>")["is_lambda"] is True
+    assert ("pkg.mod.setup", "pkg.mod.setup.<lambda1>") in calls
+    assert ("pkg.mod.setup.<lambda1>", "pkg.mod.work") in calls
+    assert ("pkg.mod.setup.<lambda2>", "pkg.mod.other") in calls
+    # a lambda's body runs when the lambda is called, not where it is written
+    assert ("pkg.mod.setup", "pkg.mod.work") not in calls
+    assert ("pkg.mod.setup", "pkg.mod.setup.<lambda2>") not in calls     # never called
+    assert ("pkg.mod", "pkg.mod.other") not in calls
+    # its owner contains and references it, so it is never dead code by itself
+    assert ("pkg.mod", "pkg.mod.<lambda2>") in g.edges("CONTAINS")
+    assert ("pkg.mod", "pkg.mod.<lambda2>") in g.edges("REFERENCES")
+
+
+def test_callables_flow_from_arguments_into_parameters(tmp_path):
+    g = load_code(tmp_path, '''
+        def hello():
+            pass
+
+        def bye():
+            pass
+
+        def unused():
+            pass
+
+        def run(fn, *more, **named):
+            fn()
+            for f in more:
+                f()
+            named["done"]()
+
+        def outer(cb):
+            run(cb)
+
+        class Task:
+            def __init__(self, callback):
+                self.callback = callback
+
+            def finish(self):
+                self.callback()
+
+        outer(hello)
+        run(hello, bye, done=bye)
+        Task(hello).finish()
+        fn = unused
+    ''')
+    calls = g.edges("CALLS")
+    assert {("pkg.mod.run", "pkg.mod.hello"), ("pkg.mod.run", "pkg.mod.bye"),
+            ("pkg.mod.Task.finish", "pkg.mod.hello")} <= calls
+    assert g.node("CallSite", "fn@11")["resolved"] == "inference"
+    # no name matching for a parameter: a module-level `fn` elsewhere is not what runs
+    assert not {dst for src, dst in calls if src == "pkg.mod.run"} & {"pkg.mod.unused"}
+    assert ("pkg.mod.Task.finish", "pkg.mod.bye") not in calls
+
+
+def test_self_and_super_calls_dispatch_over_the_constructed_classes(tmp_path):
+    g = load_code(tmp_path, '''
+        class A:
+            def setup(self):
+                pass
+
+        class B(A):
+            def setup(self):
+                super().setup()
+
+        class C(A):
+            def setup(self):
+                super().setup()
+
+        class D(B, C):
+            def setup(self):
+                super().setup()
+
+        class Report:
+            def render(self):
+                self.body()
+
+            def body(self):
+                pass
+
+        class Html(Report):
+            def body(self):
+                pass
+
+        D().setup()
+        Html().render()
+    ''')
+    calls = g.edges("CALLS")
+    assert {("pkg.mod.D.setup", "pkg.mod.B.setup"), ("pkg.mod.B.setup", "pkg.mod.C.setup"),
+            ("pkg.mod.C.setup", "pkg.mod.A.setup"),
+            ("pkg.mod.Report.render", "pkg.mod.Html.body")} <= calls
+    # B's super() is C in a D, the only class constructed; Report itself never is
+    assert ("pkg.mod.B.setup", "pkg.mod.A.setup") not in calls
+    assert ("pkg.mod.Report.render", "pkg.mod.Report.body") not in calls
+
+
+def test_containers_iteration_and_constant_keys(tmp_path):
+    g = load_code(tmp_path, '''
+        def a():
+            pass
+
+        def b():
+            pass
+
+        def c():
+            pass
+
+        def gen():
+            yield c
+
+        table = {"a": a, "b": b}
+        table["c"] = c
+        steps = []
+        steps.append(b)
+
+        def main():
+            table.get("a")()
+            table["c"]()
+            for step in steps:
+                step()
+            for f in gen():
+                f()
+    ''')
+    called = {dst for src, dst in g.edges("CALLS") if src == "pkg.mod.main"}
+    assert {"pkg.mod.a", "pkg.mod.b", "pkg.mod.c"} <= called
+    assert targets(g, "table.get('a')@19") == {"pkg.mod.a"}     # the key narrows the dict
+    assert targets(g, "table['c']@20") == {"pkg.mod.c"}
+
+
+def test_members_of_external_results_are_never_matched_by_name(tmp_path):
+    g = load_code(tmp_path, '''
+        def read(path):
+            with open(path) as f:
+                return f.read()
+    ''')
+    assert targets(g, "f.read@3") == {"io.TextIOWrapper.read"}
+    assert ("pkg.mod.read", "pkg.mod.read") not in g.edges("CALLS")
+
+
+def test_callables_handed_to_builtins_are_called_by_who_hands_them(tmp_path):
+    g = load_code(tmp_path, '''
+        def key(x):
+            return x
+
+        def never(x):
+            return x
+
+        def main(xs):
+            return sorted(xs, key=key), map(str, xs), never
+    ''')
+    calls = g.edges("CALLS")
+    assert ("pkg.mod.main", "pkg.mod.key") in calls
+    assert g.edge_props("RESOLVES_TO", "sorted@8", "pkg.mod.key")[0]["resolved"] == "callback"
+    assert ("pkg.mod.main", "pkg.mod.never") not in calls
