@@ -140,7 +140,9 @@ class EmbeddedStore(Store):
         _finish_recovery(previous)
         file = self._new_generation(previous)
         try:
-            db = ladybug.Database(str(file))
+            # One CHECKPOINT at the end: LadybugDB's automatic one after each COPY into a
+            # relationship table costs ~30 ms of CPU each, a second per load.
+            db = ladybug.Database(str(file), auto_checkpoint=False)
             conn = ladybug.Connection(db)
             try:
                 _ensure_schema(conn, self.dir)
@@ -319,6 +321,8 @@ def _copy_edges(conn: ladybug.Connection, type: str, src: str, dst: str, edges: 
     props = RELATIONSHIPS[type][1]
     columns = {"from": pa.array([e.src for e in edges], type=pa.string()),
                "to": pa.array([e.dst for e in edges], type=pa.string())}
-    for name, t in props.items():
-        columns[name] = pa.array([e.prop(name) for e in edges], type=ARROW_TYPES[t])
+    if props:
+        values = [dict(e.props) for e in edges]     # once per edge, not once per property
+        for name, t in props.items():
+            columns[name] = pa.array([v.get(name) for v in values], type=ARROW_TYPES[t])
     conn.execute(f"COPY {type} FROM $rows (from='{src}', to='{dst}')", {"rows": pa.table(columns)})
