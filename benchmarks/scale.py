@@ -529,8 +529,8 @@ def targets(results: list[dict]) -> dict:
 
 
 KG_HEADERS = ["project", "lines", "files", "full s", "full CPU s", "lines/s", "peak RSS MB",
-              "nodes", "edges", "incremental s", "incr/full", "--jobs 1 s", "--jobs 2 s",
-              "jobs speedup"]
+              "nodes", "edges", "incremental s", "incr/full", "incr. files re-extracted",
+              "--jobs 1 s", "--jobs 2 s", "jobs speedup"]
 TOOL_HEADERS = ["project", "tool", "status", "wall s", "CPU s", "lines/s", "peak RSS MB",
                 "wall / kg", "CPU / kg", "output"]
 
@@ -544,6 +544,8 @@ def kg_table(results: list[dict]) -> str:
                      _round(r.get("kg_peak_rss_mb")), r.get("nodes"), r.get("edges"),
                      _seconds_or_status(runs.get("kg incremental")),
                      _percent(r.get("incremental_ratio")),
+                     runs.get("kg incremental", {}).get("result", {}).get("summary", {})
+                     .get("reextracted"),
                      _seconds_or_status(runs.get("kg --jobs 1")),
                      r.get("kg_seconds") if r.get("jobs1_seconds") else None,
                      _times(r.get("jobs_speedup"))])
@@ -625,7 +627,21 @@ def report(data: dict) -> str:
             f"load average {m['load_average'][0]} at the start, {m['date'][:10]}. "
             + ", ".join(f"{t} {v}" for t, v in sorted(data["versions"].items()) if v) + ".")
     return "\n\n".join([head, kg_table(data["projects"]), tools_table(data["projects"]),
-                        targets_text(data["targets"]), "![time against lines](results/scale.png)"])
+                        unfinished_text(data["projects"]), targets_text(data["targets"]),
+                        "![time against lines](results/scale.png)"])
+
+
+def unfinished_text(results: list[dict]) -> str:
+    """Each run that did not finish, with the last line of what it said."""
+    lines = []
+    for r in results:
+        for tool, run in r["runs"].items():
+            if run["status"] != "ok":
+                said = [x.strip() for x in (run["error"] or "").splitlines() if x.strip()]
+                lines.append(f"- {r['name']} {r['version']}, {tool}: {run['status']}"
+                             + (f": `{said[-1][:200]}`" if said else ""))
+    return "Runs that did not finish:\n\n" + "\n".join(lines) if lines else \
+        "Every run finished."
 
 
 def update_readme(path: Path, block: str) -> None:
