@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -105,13 +106,14 @@ def source_root(spec: ScaleProject, log=print) -> Path:
 def _sdist_url(spec: ScaleProject) -> str:
     """The sdist's address from PyPI's JSON API, which must agree with the pinned sha256."""
     name, version = spec.project.name, spec.project.version
-    with urllib.request.urlopen(f"https://pypi.org/pypi/{name}/json", timeout=60) as response:
+    index = f"https://pypi.org/pypi/{name}/json"
+    with urllib.request.urlopen(index, timeout=60) as response:
         release = json.load(response)["releases"][version]
     for upload in release:
         if upload["filename"] == spec.filename:
             if upload["digests"]["sha256"] != spec.sha256:
                 raise SystemExit(f"PyPI's sha256 for {spec.filename} is not the pinned one")
-            return upload["url"]
+            return urllib.parse.urljoin(index, upload["url"])    # a mirror may answer relative
     raise SystemExit(f"{spec.filename} is not among PyPI's files for {name} {version}")
 
 
@@ -638,7 +640,9 @@ def unfinished_text(results: list[dict]) -> str:
         for tool, run in r["runs"].items():
             if run["status"] != "ok":
                 said = [x.strip() for x in (run["error"] or "").splitlines() if x.strip()]
-                lines.append(f"- {r['name']} {r['version']}, {tool}: {run['status']}"
+                used = (f" after {run['cpu_seconds']:,.0f} CPU s" if run["status"] in
+                        ("timeout", "memory cap") and run["cpu_seconds"] else "")
+                lines.append(f"- {r['name']} {r['version']}, {tool}: {run['status']}{used}"
                              + (f": `{said[-1][:200]}`" if said else ""))
     return "Runs that did not finish:\n\n" + "\n".join(lines) if lines else \
         "Every run finished."
@@ -770,7 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or (Path(tempfile.mkdtemp(prefix="kg-scale-quick-")) if args.quick
                              else common.RESULTS_DIR)
     readme = args.readme or (None if args.quick else README)
-    results = []
+    results, failed = [], []
     with tempfile.TemporaryDirectory(prefix="kg-scale-fixture-") as fixture:
         if args.quick:
             project = common.BenchProject("quickpkg", "0", "quickpkg", "quick")
@@ -778,13 +782,18 @@ def main(argv: list[str] | None = None) -> int:
                                          limits, log=_log))
         for name in [] if args.quick else names:
             spec = PROJECTS[name]
-            results.append(bench_project(spec.project, source_root(spec, log=_log), tools,
-                                         limits, log=_log))
-            _write(machine, tools, limits, results, output, readme)     # a partial run keeps its figures
-    data = _write(machine, tools, limits, results, output, readme)
+            try:
+                root = source_root(spec, log=_log)
+            except (OSError, ValueError, KeyError, SystemExit) as e:  # the others still run
+                _log(f"{spec.project.key}: no sources: {e!r}")
+                failed.append({"name": spec.project.name, "error": f"no sources: {e!r}"})
+                continue
+            results.append(bench_project(spec.project, root, tools, limits, log=_log))
+            _write(machine, tools, limits, results, failed, output, readme)   # partial runs count
+    data = _write(machine, tools, limits, results, failed, output, readme)
     print(report(data))
     _log(f"wrote {output / 'scale.json'}")
-    return 0
+    return 1 if failed else 0
 
 
 def run_from_snapshot(argv: list[str], args) -> int:
@@ -809,11 +818,12 @@ def run_from_snapshot(argv: list[str], args) -> int:
 
 
 def _write(machine: dict, tools: list[str], limits: Limits, results: list[dict],
-           output: Path, readme: Path | None) -> dict:
+           failed: list[dict], output: Path, readme: Path | None) -> dict:
     data = {"benchmark": "scale", "machine": machine,
             "kg_supports": {"jobs": kg_supports("jobs"), "incremental": kg_supports("full")},
             "versions": {t: tool_version(t) for t in tools},
-            "limits": asdict(limits), "targets": targets(results), "projects": results}
+            "limits": asdict(limits), "targets": targets(results), "projects": results,
+            "failed_projects": failed}
     _publish(data, output, readme)
     return data
 
