@@ -119,6 +119,8 @@ PROPERTIES = {
         "calls_by_name": "resolved by name fallback", "calls_unresolved": "not resolved",
         "local_calls": "call sites whose callee name is a function or class of the loaded code",
         "local_calls_inferred": "of those, resolved by inference",
+        "mode": "full, or incremental (unchanged modules' facts reused, docs/incremental.md)",
+        "reextracted": "modules extracted by this load (all of them in a full load)",
     },
     "IMPORTS": {
         "names": "imported names (`*` for a star import)", "line": "line of the import",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,8 +16,8 @@ from kg.diagram import classes as class_diagrams
 from kg.diagram import imports as import_diagrams
 from kg.diagram import path as path_diagrams
 from kg.diagram import render as diagram_render
-from kg.errors import InputError, KgError
-from kg.loader import extract
+from kg.errors import InputError, KgError, StoreUnavailable
+from kg.loader import extract, facts_cache
 from kg.loader.calls import call_stats
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, callgraph, open_store
@@ -40,6 +42,9 @@ class LoadSummary:
     extract_seconds: float
     commit: str | None = None
     warnings: list[str] = field(default_factory=list)
+    incremental: bool = False               # unchanged modules' facts came from the cache
+    reextracted: int = 0                    # modules extracted by this load
+    workers: int = 1                        # processes that extracted them
 
     @property
     def inferred_ratio(self) -> float | None:
@@ -57,8 +62,14 @@ def default_repo_name(path: Path) -> str:
 
 def load(path: str | Path, store: str | None = None, repo: str | None = None,
          exclude: tuple[str, ...] = (), progress: Callable | None = None,
-         database: str | None = None) -> LoadSummary:
-    """Parse the tree at path and replace its repository's subgraph in the store."""
+         database: str | None = None, jobs: int | None = None,
+         full: bool = False) -> LoadSummary:
+    """Parse the tree at path and replace its repository's subgraph in the store.
+
+    Incremental unless full: the modules nothing changed for keep their facts from the
+    facts cache of the previous load (docs/incremental.md). jobs: processes extracting
+    modules (None: every core, one for a small project).
+    Raises InputError, leaving the store as it was, when no file could be read and parsed."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
@@ -66,7 +77,16 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
     started = dt.datetime.now(dt.timezone.utc)
     with open_store(store, database=database) as graph:
         graph.lock_for_writing()
-        extraction = extract(path, repo, exclude=exclude, progress=progress)
+        folder = facts_cache_folder(graph, repo, database)
+        source = str(path.resolve())
+        previous = None if full else facts_cache.read(folder, repo, source,
+                                                      _load_record(graph, repo))
+        writer = facts_cache.Writer(folder)
+        extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
+                             previous=previous, on_fragment=writer.add)
+        if len(extraction.parse_errors) == extraction.files:
+            writer.abandon()
+            raise InputError(_nothing_loaded(path, extraction.parse_errors))
         calls = call_stats(extraction.facts)
         counts = extraction.facts.counts()
         commit = git_commit(path)
@@ -74,7 +94,7 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
         load_node = {
             "id": f"{repo}:Load", "repo": repo, "file": "", "line": 0, "end_line": 0,
             "schema_version": SCHEMA_VERSION, "kg_version": __version__,
-            "source": str(path.resolve()), "commit": commit,
+            "source": source, "commit": commit,
             "started": started.isoformat(timespec="seconds"),
             "finished": finished.isoformat(timespec="seconds"),
             "seconds": round((finished - started).total_seconds(), 3),
@@ -82,18 +102,73 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             "file_hashes": json.dumps(extraction.file_hashes, sort_keys=True),
             "counts": json.dumps(counts, sort_keys=True),
             "parse_errors": [f"{f}: {m}" for f, m in sorted(extraction.parse_errors.items())],
+            "mode": "incremental" if extraction.incremental else "full",
+            "reextracted": extraction.reextracted,
             **calls,
         }
         if progress:
             progress("write", 0, 1)
-        graph.replace_repository(repo, extraction.facts, load_node)
+        try:
+            graph.replace_repository(repo, extraction.facts, load_node)
+        except BaseException:
+            writer.abandon()
+            raise
         if progress:
             progress("write", 1, 1)
+        _commit_cache(writer, extraction, previous, repo, source, facts_cache.load_key(load_node))
         seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
         return LoadSummary(
             repo=repo, source=str(path), store=graph.uri, files=extraction.files, counts=counts,
             parse_errors=extraction.parse_errors, step_errors=extraction.step_errors,
-            calls=calls, seconds=seconds, extract_seconds=extraction.seconds, commit=commit)
+            calls=calls, seconds=seconds, extract_seconds=extraction.seconds, commit=commit,
+            warnings=list(extraction.warnings), incremental=extraction.incremental,
+            reextracted=extraction.reextracted, workers=extraction.workers)
+
+
+def _nothing_loaded(path: Path, problems: dict[str, str]) -> str:
+    first = min(problems)
+    return (f"{path}: none of its {len(problems)} Python files could be read and parsed, so "
+            f"the store was left as it was (first: {first}: {problems[first]})")
+
+
+def facts_cache_folder(graph, repo: str, database: str | None = None) -> Path:
+    """Where a repository's facts cache lives: inside the embedded store's folder, else under
+    the user's cache folder, one per Neo4j URI and database."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in repo)
+    name = f"{safe}-{hashlib.sha256(repo.encode()).hexdigest()[:8]}"
+    store_dir = getattr(graph, "dir", None)
+    if isinstance(store_dir, Path):
+        return store_dir / "facts-cache" / name
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(f"{graph.uri}\0{database or ''}".encode()).hexdigest()[:16]
+    return home / "kg" / "facts" / key / name
+
+
+def _load_record(graph, repo: str) -> dict | None:
+    """The repository's Load node in the store, None before its first load."""
+    try:
+        loads = graph.loads()
+    except StoreUnavailable:        # an empty store has no graph to read yet
+        return None
+    return next((r for r in loads if r.get("repo") == repo), None)
+
+
+def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: str) -> None:
+    """The new manifest: the fragments written now, and the previous ones still valid."""
+    if writer.broken:
+        facts_cache.clear(writer.folder)
+        return
+    modules = {}
+    for module, row in extraction.modules.items():
+        name = writer.files.get(module)
+        if name is None and previous is not None:
+            name = previous.manifest.modules.get(module, {}).get("fragment")
+        if name is None:
+            facts_cache.clear(writer.folder)
+            return
+        modules[module] = {**row, "fragment": name}
+    writer.commit(facts_cache.Manifest(repo=repo, source=source, load=stamp, modules=modules,
+                                       names=extraction.names))
 
 
 def query(cypher: str, params: dict | None = None, store: str | None = None,
@@ -180,7 +255,9 @@ def audit(store: str | None = None, repo: str | None = None, rules_dirs: tuple =
           baseline: set[str] | None = None, database: str | None = None) -> engine.Audit:
     """Run the bundled rules (and those in rules_dirs) on one loaded repository."""
     with open_store(store, database=database) as graph:
-        return _audit_on(graph, repo, rules_dirs, select, ignore, params, baseline)[0]
+        # One generation for every rule, should a load switch the graph over meanwhile.
+        return graph.consistently(lambda: _audit_on(graph, repo, rules_dirs, select, ignore,
+                                                    params, baseline))[0]
 
 
 def _audit_on(graph, repo, rules_dirs, select, ignore, params, baseline):
@@ -242,7 +319,7 @@ def audit_report(store: str | None = None, repo: str | None = None, rules_dirs: 
     path = Path(baseline) if baseline is not None else None
     accepted = baselines.read(path) if path and (path.exists() or not update_baseline) \
         else set()
-    with open_store(store, database=database) as graph:
+    def report(graph) -> AuditReport:
         result, load_record = _audit_on(graph, repo, rules_dirs, select, ignore, params,
                                         accepted)
         written = None
@@ -256,7 +333,11 @@ def audit_report(store: str | None = None, repo: str | None = None, rules_dirs: 
                   "source": load_record["source"], "commit": load_record.get("commit"),
                   "loaded": load_record.get("finished")}
         text = render(build(graph, result, header), fmt)
-    return AuditReport(audit=result, text=text, baseline_written=written)
+        return AuditReport(audit=result, text=text, baseline_written=written)
+
+    with open_store(store, database=database) as graph:
+        # The rules and the report read one generation, should a load switch over meanwhile.
+        return graph.consistently(lambda: report(graph))
 
 
 def rules(rules_dirs: tuple = ()) -> list[Rule]:

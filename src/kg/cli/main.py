@@ -33,19 +33,25 @@ def cli():
               "(default: the folder's name; `src` takes its parent's).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files whose path below PATH matches (repeatable).")
-@click.option("--full", is_flag=True, help="Reparse every file (loads are full in this version).")
+@click.option("--full", is_flag=True, help="Extract every module again instead of reusing "
+              "the previous load's facts for the modules nothing changed for.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes extracting modules (default: one per core; one for a "
+              "project under 5,000 lines).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 @reported
-def load(path, repo, exclude, full, quiet, store, database):
+def load(path, repo, exclude, full, jobs, quiet, store, database):
     """Parse PATH with astroid (never importing or running it) and store its graph.
 
     Loading a repository again replaces its subgraph; if the load fails, the
-    previous graph stays whole.
+    previous graph stays whole. A load after a previous one of the same
+    repository is incremental: only the changed modules and the modules that
+    depend on them are extracted again (docs/incremental.md).
     """
     with _progress(quiet) as progress:
         summary = api.load(path, store=store, repo=repo, exclude=exclude, progress=progress,
-                           database=database)
+                           database=database, jobs=jobs, full=full)
     _print_summary(summary)
 
 
@@ -119,6 +125,9 @@ class _progress:
 def _print_summary(s: api.LoadSummary) -> None:
     click.echo(f"loaded {s.repo} from {s.source} into {s.store} in {s.seconds:.1f} s "
                f"({s.files} files)")
+    mode = "incremental" if s.incremental else "full"
+    click.echo(f"  {mode} load: {s.reextracted} modules extracted"
+               + (f" by {s.workers} processes" if s.workers > 1 else ""))
     nodes = {k: v for k, v in s.counts.items() if k[:1].isupper() and not k.isupper()}
     edges = {k: v for k, v in s.counts.items() if k.isupper()}
     click.echo("  nodes  " + ", ".join(f"{k} {v}" for k, v in nodes.items()))
@@ -135,6 +144,8 @@ def _print_summary(s: api.LoadSummary) -> None:
         click.echo(f"  parse errors ({len(s.parse_errors)}):")
         for file, message in sorted(s.parse_errors.items()):
             click.echo(f"    {file}: {cell(message)}")
+    for warning in s.warnings:
+        click.echo(f"  warning: {warning}")
     if s.step_errors:
         click.echo(f"  files partly extracted after an internal error ({len(s.step_errors)}):")
         for file, message in sorted(s.step_errors.items()):

@@ -1,4 +1,10 @@
-"""The loader's pipeline: discover, parse, register definitions, run each extraction step."""
+"""The loader's pipeline: discover, parse, register definitions, run each extraction step.
+
+Each module is extracted into a fragment of its own (fragments.py), in this
+process or in forked workers (parallel.py), or kept from the previous load's
+facts cache when nothing it depends on changed (incremental.py); the
+fragments are merged in module order and the project-wide steps run on the
+merged facts, so every way of loading gives the same graph."""
 
 from __future__ import annotations
 
@@ -14,7 +20,9 @@ from kg.loader import (
     clones,
     entrypoints,
     imports,
+    incremental,
     inference_cache,
+    parallel,
     parse,
     reach,
     spawns,
@@ -22,6 +30,8 @@ from kg.loader import (
 )
 from kg.loader.context import ModuleContext, Project
 from kg.loader.discover import discover
+from kg.loader.facts_cache import Previous
+from kg.loader.fragments import Fragment, merge
 from kg.model.facts import Facts
 
 # Each step sees one module at a time; all definitions of the project are registered first.
@@ -37,22 +47,37 @@ class Extraction:
     file_hashes: dict[str, str]             # relative file -> sha256
     step_errors: dict[str, str] = field(default_factory=dict)   # file -> first internal error
     seconds: float = 0.0
+    incremental: bool = False               # fragments of unchanged modules were reused
+    reextracted: int = 0                    # modules extracted by this load
+    workers: int = 1                        # processes that extracted them
+    fragments: list[Fragment] = field(default_factory=list)   # the ones extracted now
+    modules: dict[str, dict] = field(default_factory=dict)    # module -> {file, sha256, seconds}
+    names: dict[str, str] = field(default_factory=dict)       # incremental.signature
+    warnings: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, int, int], None]   # (phase, done, total)
 
 
 def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
-            progress: Progress | None = None, strict: bool = False) -> Extraction:
-    """The facts of the source tree at root. Raises InputError when it holds no Python."""
+            progress: Progress | None = None, strict: bool = False, jobs: int | None = 1,
+            previous: Previous | None = None,
+            on_fragment: Callable[[Fragment, Project], None] | None = None) -> Extraction:
+    """The facts of the source tree at root. Raises InputError when it holds no Python.
+
+    jobs: processes extracting modules (None: every core, one for a small project).
+    previous: the facts cache of the last load; the modules incremental.py finds
+    unaffected by what changed keep their facts from it. on_fragment sees each module's
+    newly extracted fragment (to cache it)."""
     with inference_cache.kept():
-        return _extract(root, repo, exclude, progress, strict)
+        return _extract(Path(root), repo, exclude, progress, strict, jobs, previous,
+                        on_fragment)
 
 
-def _extract(root: Path, repo: str, exclude: tuple[str, ...],
-             progress: Progress | None, strict: bool) -> Extraction:
+def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress | None,
+             strict: bool, jobs: int | None, previous: Previous | None,
+             on_fragment: Callable[[Fragment, Project], None] | None) -> Extraction:
     started = time.perf_counter()
-    root = Path(root)
     files = discover(root, exclude)
     if not files:
         raise InputError(f"{root}: no Python files found")
@@ -67,20 +92,21 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...],
         for p in parsed:
             if p.tree is None:
                 structure.add_unparsed_module(project, p)
-        step_errors: dict[str, str] = {}
-        total = len(contexts)
-        for done, ctx in enumerate(contexts, 1):
-            inference_cache.forget()
-            for step in STEPS:
-                try:
-                    step(ctx)
-                except Exception as e:  # a loader bug must not lose the rest of the load
-                    if strict:
-                        raise
-                    step_errors.setdefault(
-                        ctx.file, f"{step.__module__}: {type(e).__name__}: {e}"[:500])
-            if progress:
-                progress("extract", done, total)
+        names = incremental.signature(project, contexts[0] if contexts else None)
+        out = Extraction(facts=project.facts, files=len(files),
+                         parse_errors={p.source.rel: p.error for p in parsed if p.error},
+                         file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names)
+        fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
+        for fragment in out.fragments if on_fragment else ():
+            on_fragment(fragment, project)
+        for fragment in fragments:
+            out.modules[fragment.module] = {"file": fragment.file, "sha256": fragment.sha256,
+                                            "seconds": round(fragment.seconds, 4),
+                                            "imports": fragment.imports}
+            if fragment.step_error:
+                out.step_errors[fragment.file] = fragment.step_error
+        merge(fragments, project.facts, project)
+        del fragments
         calls.extract_project(project)
         entrypoints.extract_project(project, root)
         clones.extract_project(project)
@@ -88,8 +114,42 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...],
         project.facts.drop_dangling_edges()
     finally:
         parse.forget(parsed)
-    return Extraction(
-        facts=project.facts, files=len(files),
-        parse_errors={p.source.rel: p.error for p in parsed if p.error},
-        file_hashes={p.source.rel: p.sha256 for p in parsed},
-        step_errors=step_errors, seconds=time.perf_counter() - started)
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None,
+               previous: Previous | None, strict: bool, progress: Progress | None,
+               out: Extraction) -> list[Fragment]:
+    """Every parsed module's fragment, in module order: extracted now, or kept from previous."""
+    chosen = contexts
+    if previous is not None:
+        before = {m: row for m, row in previous.manifest.modules.items()}
+        kept = {m for m in before if m in project.modules}
+        imports = {}
+        for module in kept:
+            if before[module]["sha256"] == project.modules[module].sha256:
+                imports[module] = before[module].get("imports", [])
+        wanted = incremental.to_extract(
+            project, previous.hashes(), imports,
+            incremental.changed_names(previous.manifest.names, out.names))
+        chosen = [c for c in contexts if c.module_name in wanted]
+        out.incremental = True
+    out.workers = parallel.workers_for(chosen, jobs)
+    report = (lambda done: progress("extract", done, len(chosen))) if progress else None
+    weights = previous.weights() if previous is not None else None
+    made = parallel.extract_modules(chosen, STEPS, strict, out.workers, weights, report)
+    bound = sorted({key for f in made for key in f.process_bound})
+    if bound and (out.workers > 1 or len(chosen) < len(contexts)):
+        # Step data that cannot leave its process: extract everything here, in one pass.
+        out.warnings.append(f"extracted in one process without reuse: the steps keep "
+                            f"{', '.join(bound)} for the project-wide steps")
+        for key in bound:
+            project.pending.pop(key, None)
+        chosen, out.workers, out.incremental = contexts, 1, False
+        made = parallel.extract_modules(contexts, STEPS, strict, 1, None, report)
+    out.fragments, out.reextracted = made, len(made)
+    by_module = {f.module: f for f in made}
+    everyone = {c.module_name: c for c in contexts}
+    return [by_module.get(c.module_name) or previous.fragment(c.module_name, everyone)
+            for c in contexts]

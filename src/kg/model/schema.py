@@ -67,6 +67,7 @@ NODES: dict[str, dict[str, str]] = {
         "file_hashes": STRING, "counts": STRING, "parse_errors": STRINGS,
         "calls_total": INT, "calls_inferred": INT, "calls_by_name": INT,
         "calls_unresolved": INT, "local_calls": INT, "local_calls_inferred": INT,
+        "mode": STRING, "reextracted": INT,
     },
 }
 

@@ -1,0 +1,148 @@
+"""The facts cache: each module's fragment from the last load, for the next incremental load.
+
+A folder per repository (api.py chooses it: beside the embedded store's
+generations, or under the user's cache folder for a Neo4j store) holding
+
+    manifest.json          what the load saw: versions, source, module hashes and
+                           fragment files, the project-wide name signature
+    fragments/*.pickle     one pickled Fragment per module, named <load stamp>-<n>
+
+A load writes the fragments it extracted under a new stamp and, once the
+store has the new graph, replaces the manifest (an atomic rename) and deletes
+the fragment files no manifest names. A load killed before that leaves the
+previous manifest and its files whole. The cache is only trusted when the
+manifest's versions, kg's loader code and the store's Load node all match;
+anything else makes a full load (and a new cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import astroid
+
+from kg import __version__
+from kg.loader.context import ModuleContext
+from kg.loader.fragments import Fragment, Unrelocatable, dumps, loads
+from kg.model.schema import SCHEMA_VERSION
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+FRAGMENTS = "fragments"
+
+
+@cache
+def code_digest() -> str:
+    """kg's loader and vocabulary as they are now: a cache made by other code is not reused."""
+    digest = hashlib.sha256(f"{FORMAT} {__version__} {astroid.__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), here.parent / "model" / "schema.py",
+                        here.parent / "model" / "facts.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Manifest:
+    repo: str
+    source: str
+    load: str                                  # load_key of the Load node it goes with
+    modules: dict[str, dict]                   # module -> {file, sha256, fragment, seconds}
+    names: dict[str, str]                      # incremental.signature
+    code: str = field(default_factory=code_digest)
+    schema_version: int = SCHEMA_VERSION
+    kg_version: str = __version__
+
+
+@dataclass
+class Previous:
+    """A readable cache: its manifest and where its fragments are."""
+
+    folder: Path
+    manifest: Manifest
+
+    def hashes(self) -> dict[str, str]:
+        return {m: row["sha256"] for m, row in self.manifest.modules.items()}
+
+    def fragment(self, module: str, contexts: dict[str, ModuleContext]) -> Fragment:
+        path = self.folder / FRAGMENTS / self.manifest.modules[module]["fragment"]
+        return loads(path.read_bytes(), contexts)
+
+    def weights(self) -> dict[str, float]:
+        return {m: row.get("seconds", 0.0) for m, row in self.manifest.modules.items()}
+
+
+def read(folder: Path, repo: str, source: str, load: dict | None) -> Previous | None:
+    """The cache in folder if it is the one the store's current Load node went with."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text())
+        manifest = Manifest(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    if (load is None or manifest.code != code_digest() or manifest.repo != repo
+            or manifest.source != source or manifest.schema_version != SCHEMA_VERSION
+            or manifest.kg_version != __version__ or load_key(load) != manifest.load
+            or load.get("kg_version") != __version__
+            or load.get("schema_version") != SCHEMA_VERSION):
+        return None
+    return Previous(folder, manifest)
+
+
+def load_key(load: dict) -> str:
+    """Which load a Load node records: its end time and a digest of its files and counts."""
+    digest = hashlib.sha256(f"{load.get('file_hashes')}\0{load.get('counts')}".encode())
+    return f"{load.get('finished')} {digest.hexdigest()[:16]}"
+
+
+class Writer:
+    """Writes a load's new fragments as they come, and its manifest at the end. A fragment
+    it cannot write (a step kept a node it cannot locate, a full disk) makes it `broken`:
+    the load goes on, and the next one is full."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.stamp = uuid.uuid4().hex[:12]
+        self.files: dict[str, str] = {}
+        self.broken = False
+        try:
+            (folder / FRAGMENTS).mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.broken = True
+
+    def add(self, fragment: Fragment, project) -> None:
+        if self.broken:
+            return
+        name = f"{self.stamp}-{len(self.files)}.pickle"
+        try:
+            (self.folder / FRAGMENTS / name).write_bytes(dumps(fragment, project))
+        except (Unrelocatable, OSError, pickle.PicklingError, TypeError, AttributeError):
+            self.abandon()
+            self.broken = True
+            return
+        self.files[fragment.module] = name
+
+    def commit(self, manifest: Manifest) -> None:
+        pending = self.folder / (MANIFEST + ".new")
+        pending.write_text(json.dumps(manifest.__dict__, sort_keys=True))
+        os.replace(pending, self.folder / MANIFEST)
+        kept = {row["fragment"] for row in manifest.modules.values()}
+        for path in (self.folder / FRAGMENTS).iterdir():
+            if path.name not in kept:
+                path.unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        for name in self.files.values():
+            (self.folder / FRAGMENTS / name).unlink(missing_ok=True)
+        self.files.clear()
+
+
+def clear(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,124 @@
+"""Which modules an incremental load extracts again, and which facts it may reuse.
+
+A module's facts depend on its own text, on the modules its inference may go
+through, and on a few project-wide indexes the steps consult by name (the
+definitions for by-name resolution, module-level variables, field names, the
+project's NamedTuple classes, the module names themselves). So a module is
+extracted again when
+
+1. its content changed, or it is new (a content *seed*); a deleted module is a
+   seed too;
+2. it imports a seed, directly or through other modules (the reverse import
+   closure): `import a.b` imports `a` and `a.b`, `from a import c` imports `a`
+   and `a.c` (re-exports through `__init__` are imports of the package), and a
+   module that imports a package and names one of its submodules (`pkg.sub.f`,
+   which astroid finds without an import) depends on that submodule;
+3. its text names a name whose index entry changed: a function renamed, a field
+   added, a module added or removed (its last dotted part), ...; or
+4. the set of dunder methods the project's classes define changed (operators
+   may then call something else anywhere): then every module is.
+
+Everything else keeps the fragment the facts cache holds from the previous
+load. The rule errs on the side of extracting: a name shared by many modules
+(`get`, `run`) sends all of them back, and that is what keeps an incremental
+load equal to a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from astroid import nodes
+
+from kg.loader.calls_implicit import ALL_DUNDERS
+from kg.loader.context import ModuleContext, Project
+from kg.loader.fields_access import synthetic_classes
+from kg.loader.fields_decl import field_names
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
+    """name -> digest of everything the project-wide indexes hold under that name."""
+    entries: dict[str, list] = defaultdict(list)
+    for node in project.definitions():
+        kg_id = project.id_of(node)
+        if isinstance(node, nodes.Module):
+            entries[node.name.rsplit(".", 1)[-1]].append(("module", kg_id))
+            continue
+        is_method = isinstance(node.parent, nodes.ClassDef)
+        entries[node.name].append(("def", kg_id, node.qname(), node.root().name, is_method))
+    for name, parsed in project.modules.items():
+        last = name.rsplit(".", 1)[-1]
+        entries[last].append(("file", name, parsed.source.rel, parsed.source.is_package,
+                              parsed.tree is None))
+        for part in name.split(".")[:-1]:
+            entries[part].append(("package", name))
+        if parsed.tree is not None:
+            for local, assigned in parsed.tree.locals.items():
+                if any(isinstance(n, nodes.AssignName) for n in assigned):
+                    entries[local].append(("variable", name))
+    if ctx is not None:
+        for name in field_names(ctx):
+            entries[name].append(("field",))
+        for (name, fields), cls in synthetic_classes(ctx).items():
+            entries[name].append(("namedtuple", fields, project.id_of(cls)))
+    return {name: hashlib.sha1(repr(sorted(map(repr, found))).encode()).hexdigest()[:16]
+            for name, found in entries.items()}
+
+
+def changed_names(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
+
+
+def tokens(text: str | None) -> set[str]:
+    return set(IDENTIFIER.findall(text or ""))
+
+
+def to_extract(project: Project, before_hashes: dict[str, str], imports: dict[str, list[str]],
+               names: set[str]) -> set[str]:
+    """The modules to extract again. before_hashes: module -> sha256 in the previous load;
+    imports: module -> what it imported then (for the modules whose text is unchanged)."""
+    current = {name: p.sha256 for name, p in project.modules.items() if p.tree is not None}
+    if names & ALL_DUNDERS:
+        return set(current)
+    seeds = {m for m, sha in current.items() if before_hashes.get(m) != sha}
+    seeds |= set(before_hashes) - set(current)
+    texts = {m: tokens(project.modules[m].text) for m in current}
+    out = set(seeds & set(current))
+    out |= {m for m, words in texts.items() if words & names}
+    out |= importers(seeds, imports, texts, set(project.modules))
+    return out & set(current)
+
+
+def importers(seeds: set[str], imports: dict[str, list[str]], texts: dict[str, set[str]],
+              modules: set[str]) -> set[str]:
+    """Every module that imports a seed, directly or not (see the module docstring)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for name in modules:
+        parent, _, last = name.rpartition(".")
+        if parent:
+            children[parent].append(last)
+    imported_by: dict[str, set[str]] = defaultdict(set)
+    for module, names in imports.items():
+        words = texts.get(module, set())
+        for name in names:
+            imported_by[name].add(module)
+            for last in children.get(name, ()):
+                if last in words:
+                    imported_by[f"{name}.{last}"].add(module)
+    return _closure(seeds, imported_by)
+
+
+def _closure(seeds: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
+    found: set[str] = set()
+    stack = list(seeds)
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in found:
+                found.add(nxt)
+                stack.append(nxt)
+    return found
