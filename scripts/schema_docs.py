@@ -40,6 +40,8 @@ PROPERTIES = {
         "loc": "physical lines", "sloc": "lines that are not blank or comments",
         "is_package": "an `__init__.py`", "is_test": "under tests/ or named test_*.py, *_test.py, "
         "conftest.py", "parse_error": "why the file could not be read or parsed, else null",
+        "budget_exceeded": "where the module's inference budget ran out (`kg load "
+        "--inference-budget`), else null",
         "suppressions": "`# kg: ignore[rule-id] reason` comments as `line:rule-id,...` "
                         "(`*` for every rule)",
         "reach": "`entry` (a non-test entry point reaches it), `test` (only test code "
@@ -114,7 +116,8 @@ PROPERTIES = {
         "if any", "started": "UTC start time", "finished": "UTC end time", "seconds": "duration",
         "files": "Python files found", "file_hashes": "JSON: file → sha256",
         "counts": "JSON: label or relationship type → count",
-        "parse_errors": "`file: message` for each file that could not be parsed",
+        "parse_errors": "`file: message` for each file that could not be read or parsed",
+        "budget_exceeded": "`file: message` for each module whose inference budget ran out",
         "calls_total": "call sites", "calls_inferred": "resolved by inference",
         "calls_by_name": "resolved by name fallback", "calls_unresolved": "not resolved",
         "local_calls": "call sites whose callee name is a function or class of the loaded code",

@@ -19,6 +19,7 @@ from kg.diagram import render as diagram_render
 from kg.errors import InputError, KgError, StoreUnavailable
 from kg.loader import extract, facts_cache
 from kg.loader.calls import call_stats
+from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, callgraph, open_store
 from kg.report import FORMATS, build, render
@@ -45,6 +46,7 @@ class LoadSummary:
     incremental: bool = False               # unchanged modules' facts came from the cache
     reextracted: int = 0                    # modules extracted by this load
     workers: int = 1                        # processes that extracted them
+    budget_exceeded: dict[str, str] = field(default_factory=dict)   # file -> where
 
     @property
     def inferred_ratio(self) -> float | None:
@@ -63,12 +65,14 @@ def default_repo_name(path: Path) -> str:
 def load(path: str | Path, store: str | None = None, repo: str | None = None,
          exclude: tuple[str, ...] = (), progress: Callable | None = None,
          database: str | None = None, jobs: int | None = None,
-         full: bool = False) -> LoadSummary:
+         full: bool = False, inference_budget: float | None = DEFAULT_INFERENCE_BUDGET,
+         max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> LoadSummary:
     """Parse the tree at path and replace its repository's subgraph in the store.
 
     Incremental unless full: the modules nothing changed for keep their facts from the
     facts cache of the previous load (docs/incremental.md). jobs: processes extracting
-    modules (None: every core, one for a small project).
+    modules (None: every core, one for a small project). inference_budget: CPU seconds of
+    inference per module; max_file_mb: larger files are reported, not read (None: no limit).
     Raises InputError, leaving the store as it was, when no file could be read and parsed."""
     path = Path(path)
     if not path.exists():
@@ -83,10 +87,12 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
                                                       _load_record(graph, repo))
         writer = facts_cache.Writer(folder)
         extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
-                             previous=previous, on_fragment=writer.add)
+                             previous=previous, on_fragment=writer.add,
+                             limits=Limits.of(inference_budget, max_file_mb))
         if len(extraction.parse_errors) == extraction.files:
             writer.abandon()
             raise InputError(_nothing_loaded(path, extraction.parse_errors))
+        over_budget = budget_report(extraction.facts)
         calls = call_stats(extraction.facts)
         counts = extraction.facts.counts()
         commit = git_commit(path)
@@ -102,6 +108,7 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             "file_hashes": json.dumps(extraction.file_hashes, sort_keys=True),
             "counts": json.dumps(counts, sort_keys=True),
             "parse_errors": [f"{f}: {m}" for f, m in sorted(extraction.parse_errors.items())],
+            "budget_exceeded": [f"{f}: {m}" for f, m in sorted(over_budget.items())],
             "mode": "incremental" if extraction.incremental else "full",
             "reextracted": extraction.reextracted,
             **calls,
@@ -122,7 +129,8 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             parse_errors=extraction.parse_errors, step_errors=extraction.step_errors,
             calls=calls, seconds=seconds, extract_seconds=extraction.seconds, commit=commit,
             warnings=list(extraction.warnings), incremental=extraction.incremental,
-            reextracted=extraction.reextracted, workers=extraction.workers)
+            reextracted=extraction.reextracted, workers=extraction.workers,
+            budget_exceeded=over_budget)
 
 
 def _nothing_loaded(path: Path, problems: dict[str, str]) -> str:

@@ -38,10 +38,18 @@ def cli():
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes extracting modules (default: one per core; one for a "
               "project under 5,000 lines).")
+@click.option("--inference-budget", type=click.FloatRange(min=0), metavar="SECONDS",
+              default=api.DEFAULT_INFERENCE_BUDGET, show_default=True,
+              help="CPU seconds of inference per module; a module that spends them is "
+              "reported and the rest of it is resolved without inference.")
+@click.option("--max-file-size", type=click.FloatRange(min=0), metavar="MB",
+              default=api.DEFAULT_MAX_FILE_MB, show_default=True,
+              help="Larger files are reported and not read.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options
 @reported
-def load(path, repo, exclude, full, jobs, quiet, store, database):
+def load(path, repo, exclude, full, jobs, inference_budget, max_file_size, quiet, store,
+         database):
     """Parse PATH with astroid (never importing or running it) and store its graph.
 
     Loading a repository again replaces its subgraph; if the load fails, the
@@ -51,7 +59,8 @@ def load(path, repo, exclude, full, jobs, quiet, store, database):
     """
     with _progress(quiet) as progress:
         summary = api.load(path, store=store, repo=repo, exclude=exclude, progress=progress,
-                           database=database, jobs=jobs, full=full)
+                           database=database, jobs=jobs, full=full,
+                           inference_budget=inference_budget, max_file_mb=max_file_size)
     _print_summary(summary)
 
 
@@ -144,6 +153,10 @@ def _print_summary(s: api.LoadSummary) -> None:
         click.echo(f"  parse errors ({len(s.parse_errors)}):")
         for file, message in sorted(s.parse_errors.items()):
             click.echo(f"    {file}: {cell(message)}")
+    if s.budget_exceeded:
+        click.echo(f"  inference budget spent ({len(s.budget_exceeded)}):")
+        for file, message in sorted(s.budget_exceeded.items()):
+            click.echo(f"    {file}: {message}")
     for warning in s.warnings:
         click.echo(f"  warning: {warning}")
     if s.step_errors:

@@ -7,13 +7,17 @@ order or process, names a node the same way.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import astroid
 from astroid import nodes
+from astroid.context import InferenceContext
 from astroid.exceptions import AstroidError
 
+from kg.loader import inference_cache
+from kg.loader.limits import Limits
 from kg.loader.parse import ParsedModule
 from kg.model.facts import Facts
 
@@ -40,6 +44,7 @@ class Project:
     _nodes: dict[int, nodes.NodeNG] = field(default_factory=dict)  # keeps id() keys alive
     # step name -> what a step collects module by module and resolves after all modules
     pending: dict[str, object] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     def register(self, node: nodes.NodeNG, kg_id: str) -> None:
         self.ids[id(node)] = kg_id
@@ -70,6 +75,8 @@ class ModuleContext:
     project: Project
     parsed: ParsedModule
     _inferred: dict[int, list] = field(default_factory=dict)
+    inference_seconds: float = 0.0          # CPU seconds spent inferring this module
+    budget_exceeded: str | None = None      # set once the inference budget is spent
 
     @property
     def tree(self) -> astroid.Module:
@@ -121,16 +128,37 @@ class ModuleContext:
         return label_of(scope), kg_id
 
     def infer(self, node: nodes.NodeNG) -> list:
-        """Inferred values of a node, cached; [] when inference fails or gives up."""
+        """Inferred values of a node, cached; [] when inference fails or gives up, and for
+        whatever the module asks once its inference budget is spent (limits.py)."""
         key = id(node)
         if key not in self._inferred:
-            try:
-                values = [v for v in node.infer() if v is not astroid.Uninferable]
-            except (AstroidError, RecursionError, StopIteration, TypeError, ValueError,
-                    AttributeError, KeyError, IndexError):
-                values = []
-            self._inferred[key] = values
+            if self.budget_exceeded is not None:
+                return []
+            self._inferred[key] = self._infer_within_budget(node)
         return self._inferred[key]
+
+    def _infer_within_budget(self, node: nodes.NodeNG) -> list:
+        budget = self.project.limits.inference_budget
+        if budget is None:
+            return _inferred_values(node, None)
+        if self.inference_seconds >= budget:
+            self._budget_spent(node, budget)
+            return []
+        started = time.process_time()
+        values = _inferred_values(node, started + budget - self.inference_seconds)
+        self.inference_seconds += time.process_time() - started
+        if self.inference_seconds >= budget:
+            self._budget_spent(node, budget)
+        return values
+
+    def _budget_spent(self, node: nodes.NodeNG, budget: float) -> None:
+        """Mark the module (its Module node carries why) and drop what astroid cached from an
+        inference the deadline cut short, so no later module or step reuses it as complete."""
+        self.budget_exceeded = (f"line {node.lineno or 1}: inference budget of {budget:g} s "
+                                f"spent; the rest of the module resolved without inference")
+        self.facts.add_node("Module", self.project.id_of(self.tree),
+                            budget_exceeded=self.budget_exceeded)
+        inference_cache.forget()
 
     def call_site_id(self, call: nodes.Call) -> str:
         """Start and end position: chained calls (`a().b()`, `f()()`) share their start."""
@@ -139,3 +167,48 @@ class ModuleContext:
 
     def assignment_id(self, node: nodes.NodeNG) -> str:
         return f"{self.repo}:Assignment:{self.file}:{node.lineno}:{node.col_offset}"
+
+
+_INFERENCE_FAILURES = (AstroidError, RecursionError, StopIteration, TypeError, ValueError,
+                       AttributeError, KeyError, IndexError)
+
+
+def _inferred_values(node: nodes.NodeNG, deadline: float | None) -> list:
+    """node.infer() without Uninferable; with a deadline (process time), cut short there."""
+    if deadline is None:
+        try:
+            return [v for v in node.infer() if v is not astroid.Uninferable]
+        except _INFERENCE_FAILURES:
+            return []
+    values = []
+    try:
+        for value in node.infer(context=InferenceContext(nodes_inferred=_Deadline(deadline))):
+            if value is not astroid.Uninferable:
+                values.append(value)
+            if time.process_time() > deadline:
+                break
+    except _INFERENCE_FAILURES:
+        return []
+    return values
+
+
+class _Deadline(list):
+    """astroid's count of the nodes one inference has inferred, a one-item list shared by
+    every context the inference clones. astroid stops an inference that has inferred more
+    than `InferenceContext.max_inferred` nodes and answers Uninferable for the rest; once
+    the deadline has passed this count reads as over that limit, so astroid winds the
+    inference down itself, leaving its caches consistent (no signal or thread interrupts
+    it). The clock is read every 64th time the count is."""
+
+    __slots__ = ("deadline", "reads")
+
+    def __init__(self, deadline: float):
+        super().__init__([0])
+        self.deadline = deadline
+        self.reads = 0
+
+    def __getitem__(self, index):
+        self.reads += 1
+        if not self.reads & 63 and time.process_time() > self.deadline:
+            list.__setitem__(self, 0, 1 << 30)
+        return list.__getitem__(self, index)

@@ -4,10 +4,16 @@ A module's dotted name is its path below the import root: the loaded folder,
 its parent when the folder is itself a package, or `src/` in a src layout.
 Folders without `__init__.py` are treated as namespace packages, so every
 file gets a name without ever consulting sys.path.
+
+Symbolic links to folders are never followed (they could leave the tree or
+loop). A symbolic link to a file is read when its target is a file inside the
+loaded folder; one pointing outside, into a loop or nowhere is still listed,
+with the problem that keeps it from being read (reported like a parse error).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +34,7 @@ class SourceFile:
     module: str         # dotted module name
     is_package: bool    # an __init__.py
     is_test: bool
+    problem: str | None = None   # why the file is not read (a symbolic link out of the tree)
 
 
 def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
@@ -43,7 +50,8 @@ def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
     files = []
     for path in _walk(root, exclude):
         base = _import_base(path, root, import_root)
-        files.append(_source_file(path, root, base))
+        problem = _symlink_problem(path, root) if path.is_symlink() else None
+        files.append(_source_file(path, root, base, problem))
     files.sort(key=lambda f: f.rel)
     return _unique_names(files)
 
@@ -66,8 +74,6 @@ def _walk(root: Path, exclude: tuple[str, ...]):
             rel = path.relative_to(root).as_posix()
             if any(_matches(rel, pattern) for pattern in exclude):
                 continue
-            if path.is_symlink() and not _inside(path, root):
-                continue
             yield path
 
 
@@ -76,12 +82,21 @@ def _matches(rel: str, pattern: str) -> bool:
     return fnmatch(rel, pattern) or rel.startswith(pattern.rstrip("/") + "/")
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _symlink_problem(path: Path, root: Path) -> str | None:
+    """Why a symbolic link is not followed; None when it names a file inside the tree."""
     try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError):
-        return False
-    return True
+        target = path.resolve(strict=True)
+    except RuntimeError:        # Python < 3.13 reports a loop this way
+        return "symbolic link loop; not followed"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop; not followed"
+        return f"broken symbolic link ({e.strerror or e}); not followed"
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return "symbolic link to a file outside the loaded folder; not followed"
+    return None
 
 
 def _import_base(path: Path, root: Path, import_root: Path) -> Path:
@@ -91,7 +106,7 @@ def _import_base(path: Path, root: Path, import_root: Path) -> Path:
     return import_root
 
 
-def _source_file(path: Path, root: Path, base: Path) -> SourceFile:
+def _source_file(path: Path, root: Path, base: Path, problem: str | None = None) -> SourceFile:
     rel = path.relative_to(root).as_posix()
     parts = list(path.relative_to(base).with_suffix("").parts)
     is_package = parts[-1] == "__init__"
@@ -99,7 +114,7 @@ def _source_file(path: Path, root: Path, base: Path) -> SourceFile:
         parts = parts[:-1] or [base.name]
     module = ".".join(parts)
     return SourceFile(path=path, rel=rel, module=module, is_package=is_package,
-                      is_test=_is_test(rel))
+                      is_test=_is_test(rel), problem=problem)
 
 
 def _is_test(rel: str) -> bool:

@@ -32,6 +32,7 @@ from kg.loader.context import ModuleContext, Project
 from kg.loader.discover import discover
 from kg.loader.facts_cache import Previous
 from kg.loader.fragments import Fragment, merge
+from kg.loader.limits import Limits
 from kg.model.facts import Facts
 
 # Each step sees one module at a time; all definitions of the project are registered first.
@@ -62,28 +63,31 @@ Progress = Callable[[str, int, int], None]   # (phase, done, total)
 def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
             progress: Progress | None = None, strict: bool = False, jobs: int | None = 1,
             previous: Previous | None = None,
-            on_fragment: Callable[[Fragment, Project], None] | None = None) -> Extraction:
+            on_fragment: Callable[[Fragment, Project], None] | None = None,
+            limits: Limits | None = None) -> Extraction:
     """The facts of the source tree at root. Raises InputError when it holds no Python.
 
     jobs: processes extracting modules (None: every core, one for a small project).
     previous: the facts cache of the last load; the modules incremental.py finds
     unaffected by what changed keep their facts from it. on_fragment sees each module's
-    newly extracted fragment (to cache it)."""
+    newly extracted fragment (to cache it). limits: file size and inference budget."""
     with inference_cache.kept():
         return _extract(Path(root), repo, exclude, progress, strict, jobs, previous,
-                        on_fragment)
+                        on_fragment, limits or Limits())
 
 
 def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress | None,
              strict: bool, jobs: int | None, previous: Previous | None,
-             on_fragment: Callable[[Fragment, Project], None] | None) -> Extraction:
+             on_fragment: Callable[[Fragment, Project], None] | None,
+             limits: Limits) -> Extraction:
     started = time.perf_counter()
     files = discover(root, exclude)
     if not files:
         raise InputError(f"{root}: no Python files found")
-    parsed = parse.parse(files)
+    parsed = parse.parse(files, limits)
     try:
-        project = Project(repo=repo, modules={p.source.module: p for p in parsed})
+        project = Project(repo=repo, modules={p.source.module: p for p in parsed},
+                          limits=limits)
         contexts = []
         for p in project.trees():
             ctx = ModuleContext(project, p)

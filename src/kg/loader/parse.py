@@ -5,14 +5,22 @@ module cache under its own dotted name before any inference runs. astroid
 then resolves the target's imports from that cache and never searches
 sys.path for them, so nothing of the target is found by the import system,
 let alone executed. Extension modules are never loaded.
+
+A file is opened without blocking and read only when it is a regular file
+within the size limit (a FIFO named `x.py` would block a plain read forever);
+what cannot be read, decoded or parsed becomes the module's error, with its
+line where there is one, and the load goes on (docs/bad-input.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 import sys
 import tokenize
+import warnings
 from dataclasses import dataclass
 
 import astroid
@@ -25,6 +33,7 @@ from astroid.nodes import ClassDef
 from astroid.nodes._base_nodes import LookupMixIn
 
 from kg.loader.discover import SourceFile
+from kg.loader.limits import Limits, max_nesting
 
 
 @dataclass
@@ -44,10 +53,11 @@ def safe_manager() -> AstroidManager:
     return manager
 
 
-def parse(files: list[SourceFile]) -> list[ParsedModule]:
+def parse(files: list[SourceFile], limits: Limits | None = None) -> list[ParsedModule]:
     manager = safe_manager()
     _forget_all_if_search_path_changed(manager)
-    parsed = [parse_one(manager, f) for f in files]
+    limits = limits or Limits()
+    parsed = [parse_one(manager, f, limits) for f in files]
     for p in parsed:
         if p.tree is not None:
             manager.astroid_cache[p.source.module] = p.tree
@@ -82,35 +92,116 @@ def _forget_all_if_search_path_changed(manager: AstroidManager) -> None:
     _search_path[:] = [now]
 
 
-def parse_one(manager: AstroidManager, f: SourceFile) -> ParsedModule:
+def parse_one(manager: AstroidManager, f: SourceFile,
+              limits: Limits | None = None) -> ParsedModule:
+    if f.problem:
+        return ParsedModule(f, None, None, f.problem, "")
+    limits = limits or Limits()
     try:
-        data = f.path.read_bytes()
-    except OSError as e:
-        return ParsedModule(f, None, None, f"cannot read: {e.strerror or e}", "")
+        data = _read(f, limits.max_file_bytes)
+    except _Unreadable as e:
+        return ParsedModule(f, None, None, str(e), "")
     digest = hashlib.sha256(data).hexdigest()
     try:
         text = _decode(data)
-    except (SyntaxError, UnicodeDecodeError, LookupError) as e:
-        return ParsedModule(f, None, None, f"cannot decode: {e}", digest)
+    except _Unreadable as e:
+        return ParsedModule(f, None, None, str(e), digest)
     if "\x00" in text:
-        return ParsedModule(f, text, None, "source contains NUL bytes", digest)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return ParsedModule(f, text, None, f"line {line}: source contains NUL bytes", digest)
     try:
-        tree = AstroidBuilder(manager).string_build(text, f.module, str(f.path))
+        with warnings.catch_warnings():   # astroid warns per node it cannot transform
+            warnings.simplefilter("ignore")
+            tree = AstroidBuilder(manager).string_build(text, f.module, str(f.path))
     except astroid.AstroidSyntaxError as e:
         return ParsedModule(f, text, None, _syntax_message(e), digest)
     except (RecursionError, MemoryError, ValueError) as e:
         return ParsedModule(f, text, None, f"cannot parse: {type(e).__name__}: {e}"[:500], digest)
+    too_deep = _too_deep(tree)
+    if too_deep:
+        return ParsedModule(f, text, None, too_deep, digest)
     return ParsedModule(f, text, tree, None, digest)
 
 
+class _Unreadable(Exception):
+    """Why a file's text could not be had (the message reported for it)."""
+
+
+def _read(f: SourceFile, max_bytes: int | None) -> bytes:
+    """The file's bytes; never blocks on a FIFO or device, never reads past the limit."""
+    try:
+        fd = os.open(f.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise _Unreadable(f"cannot read: {e.strerror or e}") from None
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Unreadable(f"not a regular file ({_kind(mode)}); not read")
+        limit = max_bytes if max_bytes is not None else -1
+        try:
+            data = file.read(limit + 1 if limit >= 0 else -1)
+        except OSError as e:
+            raise _Unreadable(f"cannot read: {e.strerror or e}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _Unreadable(f"larger than the {max_bytes / 1e6:g} MB limit (kg load "
+                          f"--max-file-size); not read")
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
 def _decode(data: bytes) -> str:
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    text = data.decode(encoding)
+    """The text in the encoding its coding cookie names (UTF-8 without one), BOM removed."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as e:      # a bad cookie, or bytes on the first lines that are not UTF-8
+        reason = str(e)
+        if reason.startswith("invalid or missing encoding declaration"):
+            reason = "not UTF-8, and no coding cookie names another encoding"
+        raise _Unreadable(f"line {_bad_line(data)}: cannot decode: {reason}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise _Unreadable(f"line {line}: cannot decode as {encoding}: {e.reason}") from None
+    except LookupError as e:
+        raise _Unreadable(f"line 1: cannot decode: {e}") from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _bad_line(data: bytes) -> int:
+    """The line of the first byte that is not UTF-8 (1 when they all are)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return data.count(b"\n", 0, e.start) + 1
+    return 1
+
+
+def _too_deep(tree: astroid.Module) -> str | None:
+    """Why a tree nests too deeply to extract, None when it does not (limits.py)."""
+    limit = max_nesting()
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return (f"line {node.lineno or 1}: nested more than {limit} levels deep; "
+                    f"not extracted")
+        stack.extend((child, depth + 1) for child in node.get_children())
+    return None
 
 
 def _syntax_message(e: astroid.AstroidSyntaxError) -> str:
     error = getattr(e, "error", None)
     if isinstance(error, SyntaxError):
         return f"line {error.lineno}: {error.msg}"
+    if error is not None:
+        return f"cannot parse: {type(error).__name__}: {error}"[:500]
     return str(e).splitlines()[0][:500]

@@ -22,7 +22,8 @@ COMMON = {"id": STRING, "repo": STRING, "file": STRING, "line": INT, "end_line":
 NODES: dict[str, dict[str, str]] = {
     "Module": {
         "name": STRING, "path": STRING, "loc": INT, "sloc": INT, "is_package": BOOL,
-        "is_test": BOOL, "parse_error": STRING, "suppressions": STRINGS,
+        "is_test": BOOL, "parse_error": STRING, "budget_exceeded": STRING,
+        "suppressions": STRINGS,
         "reach": STRING, "reach_path": STRINGS,
     },
     "Class": {
@@ -65,6 +66,7 @@ NODES: dict[str, dict[str, str]] = {
         "schema_version": INT, "kg_version": STRING, "source": STRING, "commit": STRING,
         "started": STRING, "finished": STRING, "seconds": FLOAT, "files": INT,
         "file_hashes": STRING, "counts": STRING, "parse_errors": STRINGS,
+        "budget_exceeded": STRINGS,
         "calls_total": INT, "calls_inferred": INT, "calls_by_name": INT,
         "calls_unresolved": INT, "local_calls": INT, "local_calls_inferred": INT,
         "mode": STRING, "reextracted": INT,
