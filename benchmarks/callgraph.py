@@ -7,18 +7,22 @@ and overall, the time each tool took for all programs, and each tool's
 missed and wrong edges.
 
     pip install pycg==0.0.7 pyan3            # the other tools (0.0.8 of PyCG does not import)
-    python benchmarks/callgraph.py           # all three tools
+    python benchmarks/callgraph.py           # kg, kg-cli, PyCG, pyan3
     python benchmarks/callgraph.py --tools kg --category lambdas
 
 How each tool runs (all programs, one after another, wall time for the lot):
-- kg: in this process, each program through kg's loader (astroid parse and inference,
-  every extraction step) and its call graph read from the loader's facts in PyCG's format
-  (`kg.queries.callgraph.edges_from_facts` + `to_pycg`): the analysis, without storing it.
-- kg-store: the same, and each program also written to one embedded store (`api.load`) and
-  read back with `api.export_callgraph`: `kg load` + `kg export callgraph` without a process
-  per program. Same graph as kg; the extra time is the store's.
+- kg: what `kg export callgraph PROGRAM` does (the source tree analysed in memory by kg's
+  loader, astroid parse and inference and every extraction step, and the graph written in
+  PyCG's format; no store), called in this process (`api.export_callgraph(source=...)`).
+- kg-cli: the same command, a process per program, as PyCG runs: the figure to set against
+  PyCG's when comparing whole runs (each process pays Python's and kg's start-up).
+- kg-store (only with --tools): `kg load` into one embedded store + `kg export callgraph`
+  from it, per program, in this process. Same graph as kg; the extra time is the store's
+  writes (about 1 s per load, whatever its size).
 - PyCG: `python -m pycg --package PROGRAM PROGRAM/main.py -o OUT`, a process per program
   (its command line; main.py is the entry point, the other modules are reached by import).
+- pycg-api: PyCG's own API (`CallGraphGenerator` + `formats.Simple`, what its command
+  line calls) in this process: the figure to set against kg's.
 - pyan3: a process per program running pyan's analyser over the program's files; its
   "uses" edges between defined functions, methods, classes and modules are mapped to
   PyCG's naming (`lambda.0` -> `<lambda1>`; edges to classes dropped, pyan lists the
@@ -44,7 +48,8 @@ if __package__ in (None, ""):   # run as a script: make `benchmarks` importable
 from benchmarks import callgraph_score as scoring  # noqa: E402
 from benchmarks import common  # noqa: E402
 
-TOOLS = ("kg", "kg-store", "pycg", "pyan3")
+TOOLS = ("kg", "kg-cli", "kg-store", "pycg", "pycg-api", "pyan3")
+DEFAULT_TOOLS = ("kg", "kg-cli", "pycg", "pycg-api", "pyan3")
 CHILD_TIMEOUT = 120     # seconds for one tool on one program
 
 
@@ -60,6 +65,29 @@ def run_pycg(chosen: list[scoring.Program], python: str = sys.executable) -> sco
                        str(program.folder / "main.py"), "-o", str(out)]
             results[program] = _child_graph(command, out, program.folder)
     return scoring.score("pycg", results, time.perf_counter() - started)
+
+
+def run_pycg_in_process(chosen: list[scoring.Program]) -> scoring.Score:
+    """PyCG's own API in this process (what its command line runs), as kg runs: neither
+    pays a process start-up per program."""
+    from pycg import formats
+    from pycg.pycg import CallGraphGenerator
+
+    results = {}
+    started = time.perf_counter()
+    cwd = os.getcwd()
+    for program in chosen:
+        try:
+            os.chdir(program.folder)
+            generator = CallGraphGenerator([str(program.folder / "main.py")],
+                                           str(program.folder), -1, "call-graph")
+            generator.analyze()
+            results[program] = (formats.Simple(generator).generate(), None)
+        except Exception as e:  # one failing program must not hide the others' scores
+            results[program] = (None, f"{type(e).__name__}: {e}"[:300])
+        finally:
+            os.chdir(cwd)
+    return scoring.score("pycg-api", results, time.perf_counter() - started)
 
 
 def pycg_version(python: str = sys.executable) -> str | None:
@@ -130,6 +158,22 @@ def run_kg_store(chosen: list[scoring.Program]) -> scoring.Score:
     return scoring.run_kg_store(chosen)
 
 
+KG_CLI = "import sys; from kg.cli.main import cli; cli(sys.argv[1:])"
+
+
+def run_kg_cli(chosen: list[scoring.Program], python: str = sys.executable) -> scoring.Score:
+    """`kg export callgraph PROGRAM -o OUT`, a process per program, as PyCG runs."""
+    results = {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kg-cli-out-") as tmp:
+        for i, program in enumerate(chosen):
+            out = Path(tmp) / f"{i}.json"
+            command = [python, "-c", KG_CLI, "export", "callgraph", str(program.folder),
+                       "--repo", f"{program.category}.{program.name}", "-o", str(out)]
+            results[program] = _child_graph(command, out, program.folder)
+    return scoring.score("kg-cli", results, time.perf_counter() - started)
+
+
 # -- shared ------------------------------------------------------------------------------------
 
 def _child_graph(command: list[str], out: Path, cwd: Path
@@ -155,8 +199,9 @@ def _version(python: str, distribution: str) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-RUNNERS = {"kg": run_kg, "kg-store": run_kg_store, "pycg": run_pycg, "pyan3": run_pyan}
-VERSIONS = {"pycg": pycg_version, "pyan3": pyan_version}
+RUNNERS = {"kg": run_kg, "kg-cli": run_kg_cli, "kg-store": run_kg_store, "pycg": run_pycg,
+           "pycg-api": run_pycg_in_process, "pyan3": run_pyan}
+VERSIONS = {"pycg": pycg_version, "pycg-api": pycg_version, "pyan3": pyan_version}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         pyan_child(Path(argv[1]), Path(argv[2]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tools", default=",".join(TOOLS),
+    parser.add_argument("--tools", default=",".join(DEFAULT_TOOLS),
                         help=f"comma-separated, from: {', '.join(TOOLS)}")
     parser.add_argument("--category", action="append", default=[],
                         help="only this category (repeatable)")

@@ -11,9 +11,10 @@ found-and-expected over expected, both summed over the programs of a category
     python benchmarks/callgraph_score.py              # kg on every program, with the misses
     python benchmarks/callgraph_score.py --category lambdas --quiet
 
-kg is scored from its loader's facts (`edges_from_facts`), or with --store through its
-embedded store: each program loaded with `api.load` into a throwaway store and read back
-with `api.export_callgraph`. Both give the same graph (tests/test_callgraph.py).
+kg is scored as `kg export callgraph PROGRAM` makes the graph (the source analysed in
+memory, no store), or with --store through its embedded store: each program loaded with
+`api.load` into one throwaway store and read back with `api.export_callgraph`. Both give
+the same graph (tests/test_callgraph.py).
 """
 
 from __future__ import annotations
@@ -172,25 +173,24 @@ def kg_callgraphs(chosen: list[Program], store: str | Path | None = None
 
 def kg_callgraphs_in_process(chosen: list[Program]
                              ) -> dict[Program, tuple[Graph | None, str | None]]:
-    """kg's call graph of each program straight from the loader's facts, without a store:
-    the same edges (tests/test_callgraph.py checks both ways agree), without the write."""
-    from kg.loader import extract
-    from kg.queries import callgraph
+    """kg's call graph of each program as `kg export callgraph PROGRAM` makes it: the source
+    tree analysed in memory, no store (`api.export_callgraph(source=...)`), in this process.
+    The same edges as through the store (tests/test_callgraph.py checks both ways agree)."""
+    from kg import api
 
     results = {}
     for program in chosen:
         try:
-            facts = extract(program.folder, f"{program.category}.{program.name}").facts
-            graph = callgraph.to_pycg(callgraph.edges_from_facts(facts),
-                                      callgraph.definitions_from_facts(facts))
-            results[program] = (graph, None)
+            text = api.export_callgraph(source=program.folder, fmt="pycg",
+                                        repo=f"{program.category}.{program.name}")
+            results[program] = (json.loads(text), None)
         except Exception as e:  # one failing program must not hide the others' scores
             results[program] = (None, f"{type(e).__name__}: {e}")
     return results
 
 
 def run_kg(chosen: list[Program]) -> Score:
-    """kg as the benchmark times it: the loader and the export, in this process."""
+    """kg as the benchmark times it: `kg export callgraph PROGRAM`'s work, in this process."""
     started = time.perf_counter()
     results = kg_callgraphs_in_process(chosen)
     return score("kg", results, time.perf_counter() - started)
