@@ -94,6 +94,9 @@ SWITCH_BEAT = 1.0
 SWITCH_STALE = 10.0
 SWITCH_WAIT = 120.0
 READ_RETRY = 0.02
+# Times consistently() runs a reader again when a load switched the graph over meanwhile.
+CONSISTENT_ATTEMPTS = 5
+UNPINNED = object()
 # Seconds a load waits for the server to resample its indexes after the commit.
 REPLAN_TIMEOUT = 60
 
@@ -126,6 +129,7 @@ class Neo4jStore(Store):
             raise InputError(f"bad Neo4j URI {uri!r}: {_first_line(e)}") from None
         self._checked = False
         self._schema_ready = False
+        self._pinned = None     # the states consistently() holds reads to
 
     @property
     def where(self) -> str:
@@ -346,7 +350,7 @@ class Neo4jStore(Store):
             if any(switching for _, _, switching in before):
                 return None
             columns, rows = work(tx)
-            return (columns, rows) if _states(tx) == before else None
+            return (columns, rows, before) if _states(tx) == before else None
 
         with self._session(write=write) as session:
             try:
@@ -367,12 +371,35 @@ class Neo4jStore(Store):
         while True:
             answer = session.execute_read(read)
             if answer is not None:
-                return answer
+                columns, rows, states = answer
+                if self._pinned is UNPINNED:
+                    self._pinned = states
+                elif self._pinned is not None and states != self._pinned:
+                    raise GenerationChanged("a load switched the graph over while it was "
+                                            "being read")
+                return columns, rows
             if time.monotonic() > deadline:
                 raise QueryError(f"loads kept switching the graph over for {SWITCH_WAIT:g} s "
                                  "while the query waited to read one whole generation; run "
                                  "it again")
             time.sleep(READ_RETRY)
+
+    def consistently(self, read):
+        """read() on one generation: its first query pins the repositories' switch-over
+        states, a later query that finds them changed stops it, and it runs again."""
+        if self._pinned is not None:
+            return read()
+        try:
+            for _ in range(CONSISTENT_ATTEMPTS):
+                self._pinned = UNPINNED
+                try:
+                    return read()
+                except GenerationChanged:
+                    continue
+        finally:
+            self._pinned = None
+        raise QueryError(f"loads switched the graph over {CONSISTENT_ATTEMPTS} times while "
+                         "kg read it; run the command again")
 
     def _query_error(self, e: ClientError, write: bool) -> str:
         message = _first_line(e)
@@ -382,6 +409,10 @@ class Neo4jStore(Store):
         if not write and "write" in message.lower() and "read" in message.lower():
             return "this query writes to the graph; pass --write to allow it"
         return message
+
+
+class GenerationChanged(QueryError):
+    """A read inside consistently() met a newer generation than its first read."""
 
 
 def _states(tx) -> list:

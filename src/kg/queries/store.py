@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from kg.model.facts import Facts
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,6 +48,13 @@ class Store(ABC):
 
     def lock_for_writing(self) -> None:  # noqa: B027 (a store without a writer lock needs nothing)
         """Fail now, not after a long parse, when another writer holds the store."""
+
+    def consistently(self, read: Callable[[], T]) -> T:
+        """read() (several queries, e.g. a whole audit) on one generation of the graph.
+
+        The embedded store's open database is one generation already; the Neo4j store
+        reruns read() when a load switched the graph over while it ran."""
+        return read()
 
     def loads(self) -> list[dict]:
         """The Load node of every repository in the store, by repository name."""
