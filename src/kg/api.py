@@ -83,8 +83,9 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
         graph.lock_for_writing()
         folder = facts_cache_folder(graph, repo, database)
         source = str(path.resolve())
-        previous = None if full else facts_cache.read(folder, repo, source,
-                                                      _load_record(graph, repo))
+        record = None if full else _load_record(graph, repo)
+        previous = None if full else facts_cache.read(folder, repo, source, record)
+        _retry_over_budget(previous, record)
         writer = facts_cache.Writer(folder)
         extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
                              previous=previous, on_fragment=writer.add,
@@ -131,6 +132,17 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             warnings=list(extraction.warnings), incremental=extraction.incremental,
             reextracted=extraction.reextracted, workers=extraction.workers,
             budget_exceeded=over_budget)
+
+
+def _retry_over_budget(previous, record: dict | None) -> None:
+    """The modules whose inference budget ran out in the previous load are extracted again
+    rather than kept from the facts cache, so a larger budget completes them."""
+    if previous is None or not record:
+        return
+    files = {entry.split(": ", 1)[0] for entry in record.get("budget_exceeded") or ()}
+    for module, row in list(previous.manifest.modules.items()):
+        if row.get("file") in files:
+            del previous.manifest.modules[module]
 
 
 def _nothing_loaded(path: Path, problems: dict[str, str]) -> str:
