@@ -201,7 +201,10 @@ def dumps(fragment: Fragment, project: Project) -> bytes:
     finally:
         fragment.pending = pending
     buffer = io.BytesIO()
-    _NodePickler(buffer, project).dump(pending)
+    try:
+        _NodePickler(buffer, project).dump(pending)
+    except (pickle.PicklingError, AttributeError, TypeError, RecursionError) as e:
+        raise Unrelocatable(f"{type(e).__name__}: {e}") from None
     return pickle.dumps((plain, buffer.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -232,6 +235,18 @@ class _NodePickler(pickle.Pickler):
                 return ("library", module, path)    # stdlib or third-party: built alike
             return None                             # a module astroid made up: by value
         return None
+
+    def reducer_override(self, obj):
+        """A node travelling by value, without the inference tip a brain attached to it
+        (a local function): in the other process it is a value, never inferred again."""
+        if isinstance(obj, nodes.NodeNG) and "_explicit_inference" in obj.__dict__:
+            state = {k: v for k, v in obj.__dict__.items() if k != "_explicit_inference"}
+            return _new_node, (type(obj),), state
+        return NotImplemented
+
+
+def _new_node(cls):
+    return cls.__new__(cls)
 
 
 class _NodeUnpickler(pickle.Unpickler):
