@@ -56,6 +56,10 @@ def load(path, repo, exclude, full, jobs, inference_budget, max_file_size, quiet
     previous graph stays whole. A load after a previous one of the same
     repository is incremental: only the changed modules and the modules that
     depend on them are extracted again (docs/incremental.md).
+
+    A file that cannot be read, decoded or parsed is reported with its line and
+    the rest is loaded (exit 0); when no file can be, nothing is stored (exit 2).
+    See docs/bad-input.md.
     """
     with _progress(quiet) as progress:
         summary = api.load(path, store=store, repo=repo, exclude=exclude, progress=progress,
