@@ -91,6 +91,7 @@ def build_canary(root: Path, marks: Path) -> dict[str, str]:
         hook.chmod(0o755)
         subprocess.run(["git", "-C", str(root), "config", "core.fsmonitor", str(hook)],
                        check=True)
+        how["git-fsmonitor"] = "core.fsmonitor hook in .git/config"
     return how
 
 
@@ -208,7 +209,7 @@ def test_kg_never_runs_the_canary(tmp_path):
     created = {p.name.removesuffix(".created") for p in marks.iterdir()}
     for kind in _kinds():
         record("never-execute", kind, created=kind in created,
-               how=how.get(kind, "source file"))
+               how=how.get(kind, "file in the project"))
     assert created == set()
     assert _tree(root) == before              # no __pycache__, no output of the target
 
