@@ -119,7 +119,8 @@ def _sdist_url(spec: ScaleProject) -> str:
 
 QUICK_FIXTURE = {
     "__init__.py": "",
-    "core.py": ("class Base:\n    def save(self):\n        return helper(self)\n\n\n"
+    "core.py": ("UNIT = '\\N{GREEK SMALL LETTER MU}s'    # stopped PyCG before PYCG_MAIN\n\n\n"
+                "class Base:\n    def save(self):\n        return helper(self)\n\n\n"
                 "def helper(obj):\n    return repr(obj)\n"),
     "models.py": ("from .core import Base\n\n\nclass Model(Base):\n"
                   "    def __init__(self, name):\n        self.name = name\n"),
@@ -347,9 +348,15 @@ def pyan_child(root: Path, exclude: tuple[str, ...]) -> dict:
             "defines_edges": sum(len(v) for v in visitor.defines_edges.values())}
 
 
+# `python -m pycg`, with unicodedata imported first: PyCG's import hook otherwise keeps
+# compile() from loading it, and a string with a \N{...} escape stops the whole run.
+PYCG_MAIN = ("import runpy, sys, unicodedata; sys.argv[0] = 'pycg'; "
+             "runpy.run_module('pycg', run_name='__main__', alter_sys=True)")
+
+
 def pycg_command(root: Path, files: list[Path]) -> list[str]:
     """PyCG with every loaded file as an entry point, so it analyses the whole package."""
-    return [sys.executable, "-m", "pycg", "--package", str(root.parent), *map(str, files),
+    return [sys.executable, "-c", PYCG_MAIN, "--package", str(root.parent), *map(str, files),
             "-o", "{tmp}/pycg.json"]
 
 

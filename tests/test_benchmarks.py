@@ -256,7 +256,7 @@ def test_scale_writes_its_readme_section_between_markers_and_a_plot(scaled):
     text = (out / "README.md").read_text()
     assert text.startswith("# Benchmarks\n\nIntro.\n\n## Load\n\nkept\n\n## Scale\n")
     assert text.count(scale_bench.BEGIN) == text.count(scale_bench.END) == 1
-    assert "| quickpkg 0 | 24 | 5 |" in text
+    assert "| quickpkg 0 | 27 | 5 |" in text
     assert (out / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scale_bench.update_readme(out / "README.md", "regenerated")    # rerun: replaced, not added
     again = (out / "README.md").read_text()
