@@ -86,7 +86,7 @@ class ModuleNames:
         from them (which may be submodules), from the text of the imports."""
         if self._imported is None:
             out: set[str] = set()
-            for node in self.ctx.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+            for node in self.ctx.nodes_of((nodes.Import, nodes.ImportFrom)):
                 if isinstance(node, nodes.Import):
                     out.update(name for name, _ in node.names)
                     continue

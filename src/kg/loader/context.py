@@ -18,6 +18,7 @@ from astroid.exceptions import AstroidError
 
 from kg.loader import inference_cache
 from kg.loader.limits import Limits
+from kg.loader.module_nodes import ModuleNodes
 from kg.loader.parse import ParsedModule
 from kg.model.facts import Facts
 
@@ -78,9 +79,22 @@ class ModuleContext:
     inference_seconds: float = 0.0          # CPU seconds spent inferring this module
     budget_exceeded: str | None = None      # set once the inference budget is spent
 
+    _nodes: ModuleNodes | None = None
+
     @property
     def tree(self) -> astroid.Module:
         return self.parsed.tree
+
+    @property
+    def nodes(self) -> ModuleNodes:
+        """The module's nodes in source order, from one walk every step shares."""
+        if self._nodes is None:
+            self._nodes = ModuleNodes(self.tree)
+        return self._nodes
+
+    def nodes_of(self, classes: type | tuple[type, ...]) -> list[nodes.NodeNG]:
+        """What `self.tree.nodes_of_class(classes)` yields, without walking the tree again."""
+        return self.nodes.of(classes)
 
     @property
     def repo(self) -> str:

@@ -30,7 +30,7 @@ RUN_FUNCTIONS = {"typer.run", "typer.main.run"}
 
 
 def extract(ctx: ModuleContext) -> None:
-    for node in ctx.tree.nodes_of_class(FUNCTIONS + (nodes.Call,)):
+    for node in ctx.nodes_of(FUNCTIONS + (nodes.Call,)):
         commands.collect(ctx, node)
     for block in main_blocks(ctx.tree):
         ep = _entry_point(ctx.project, "main_block", ctx.module_name, target=ctx.module_name,

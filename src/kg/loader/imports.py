@@ -30,7 +30,7 @@ from kg.loader.import_names import absolute_name, longest_local_prefix
 
 def extract(ctx: ModuleContext) -> None:
     source = ctx.parsed.source
-    for statement in ctx.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
+    for statement in ctx.nodes_of((nodes.Import, nodes.ImportFrom)):
         if isinstance(statement, nodes.Import):
             targets = _plain_import_targets(ctx, statement)
         else:

@@ -46,7 +46,7 @@ RUNNERS = {"uv", "poetry", "pdm", "hatch", "pipx", "rye"}   # `uv run lem ...`
 
 
 def extract(ctx: ModuleContext) -> None:
-    for call in ctx.tree.nodes_of_class(nodes.Call):
+    for call in ctx.nodes_of(nodes.Call):
         func = call.func
         short = func.attrname if isinstance(func, nodes.Attribute) else \
             func.name if isinstance(func, nodes.Name) else None

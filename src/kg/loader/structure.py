@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 
 from astroid import nodes
 
 from kg.loader import classes
 from kg.loader.context import FUNCTIONS, ModuleContext, label_of
+from kg.loader.module_nodes import ModuleNodes
 
 BRANCHES = (nodes.If, nodes.For, nodes.AsyncFor, nodes.While, nodes.IfExp, nodes.ExceptHandler,
             nodes.With, nodes.AsyncWith, nodes.Assert, nodes.Comprehension, nodes.MatchCase)
+DEFINITION_TYPES = (nodes.ClassDef, nodes.FunctionDef, nodes.AsyncFunctionDef)
+# what a function's complexity counts, and the nested scopes it leaves to their own
+NESTED = FUNCTIONS + (nodes.ClassDef, nodes.Lambda)
+DECISIONS = tuple(b for b in BRANCHES if b not in (nodes.With, nodes.AsyncWith)) + (nodes.BoolOp,)
 
 
 def register_definitions(ctx: ModuleContext) -> None:
@@ -23,7 +29,7 @@ def register_definitions(ctx: ModuleContext) -> None:
     tree = ctx.tree
     ctx.project.register(tree, f"{ctx.repo}:Module:{ctx.module_name}")
     taken: set[str] = set()
-    for node in _definitions(tree):
+    for node in ctx.nodes_of(DEFINITION_TYPES):
         qualname = node.qname()
         if qualname in taken:
             qualname = f"{qualname}@{node.lineno}"
@@ -34,11 +40,12 @@ def register_definitions(ctx: ModuleContext) -> None:
 def extract(ctx: ModuleContext) -> None:
     lines = (ctx.parsed.text or "").splitlines()
     _module(ctx, lines)
-    for node in _definitions(ctx.tree):
+    shapes = _Shapes(ctx.nodes)
+    for node in ctx.nodes_of(DEFINITION_TYPES):
         if isinstance(node, nodes.ClassDef):
             _class(ctx, node, lines)
         else:
-            _function(ctx, node, lines)
+            _function(ctx, node, lines, shapes)
         parent_label, parent_id = ctx.container_of(node)
         ctx.facts.add_edge("CONTAINS", parent_label, parent_id, label_of(node),
                            ctx.project.id_of(node))
@@ -74,16 +81,6 @@ def suppressions(lines: list[str]) -> list[str]:
     return out
 
 
-def _definitions(tree: nodes.Module):
-    """Every ClassDef/FunctionDef in the module, outer before inner, in source order."""
-    stack = list(reversed(list(tree.get_children())))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, nodes.ClassDef | nodes.FunctionDef | nodes.AsyncFunctionDef):
-            yield node
-        stack.extend(reversed(list(node.get_children())))
-
-
 def _module(ctx: ModuleContext, lines: list[str]) -> None:
     source = ctx.parsed.source
     ctx.facts.add_node(
@@ -103,7 +100,8 @@ def _class(ctx: ModuleContext, node: nodes.ClassDef, lines: list[str]) -> None:
         sloc=_sloc(lines, line, end))
 
 
-def _function(ctx: ModuleContext, node: nodes.FunctionDef, lines: list[str]) -> None:
+def _function(ctx: ModuleContext, node: nodes.FunctionDef, lines: list[str],
+              shapes: _Shapes) -> None:
     line, end = node.lineno, node.end_lineno or node.lineno
     decorators = _decorators(node)
     short = {d.split("(")[0].rsplit(".", 1)[-1] for d in decorators}
@@ -115,7 +113,7 @@ def _function(ctx: ModuleContext, node: nodes.FunctionDef, lines: list[str]) -> 
         is_classmethod="classmethod" in short, is_staticmethod="staticmethod" in short,
         is_abstract="abstractmethod" in short, decorators=decorators, params=_params(node),
         loc=end - line + 1, sloc=_sloc(lines, line, end), statements=_statements(node),
-        complexity=_complexity(node), fingerprint=fingerprint(node.body))
+        complexity=shapes.complexity(node), fingerprint=shapes.fingerprint(node))
 
 
 def _variables(ctx: ModuleContext) -> None:
@@ -182,33 +180,54 @@ def _statements(node: nodes.FunctionDef) -> int:
     return count
 
 
-def _complexity(node: nodes.FunctionDef) -> int:
-    score = 1
-    stack = list(node.get_children())
-    while stack:
-        n = stack.pop()
-        if isinstance(n, FUNCTIONS + (nodes.ClassDef, nodes.Lambda)):
-            continue
-        if isinstance(n, BRANCHES) and not isinstance(n, nodes.With | nodes.AsyncWith):
-            score += 1
-        elif isinstance(n, nodes.BoolOp):
-            score += len(n.values) - 1
-        stack.extend(n.get_children())
-    return score
+class _Shapes:
+    """Complexity and fingerprint of the module's functions from the module's one walk: a
+    function's nodes are a slice of it, so nested functions are not walked again.
+
+    complexity: 1, plus each branch (if, loop, comprehension, conditional expression,
+    except, assert, match case) and each extra operand of `and`/`or`, nested functions,
+    classes and lambdas left out. fingerprint: a hash of the body's shape, the type (and
+    operator) of each node in source order, with names and literals normalised away."""
+
+    def __init__(self, walk: ModuleNodes):
+        self.walk = walk
+        self._tokens: list[str] | None = None
+        self._decisions = walk.positions(DECISIONS + NESTED)
+        self._at: dict[int, int] = {id(walk.order[p]): p for p in walk.positions(FUNCTIONS)}
+
+    def complexity(self, node: nodes.FunctionDef) -> int:
+        walk, start = self.walk, self._at[id(node)]
+        end = walk.ends[start]
+        score, skip_to = 1, 0
+        decisions = self._decisions
+        for i in range(bisect_left(decisions, start + 1), bisect_left(decisions, end)):
+            position = decisions[i]
+            if position < skip_to:
+                continue
+            found = walk.order[position]
+            if isinstance(found, NESTED):
+                skip_to = walk.ends[position]
+            elif isinstance(found, nodes.BoolOp):
+                score += len(found.values) - 1
+            else:
+                score += 1
+        return score
+
+    def fingerprint(self, node: nodes.FunctionDef) -> str:
+        """The body is the function's last children: its nodes end the function's slice."""
+        walk, start = self.walk, self._at[id(node)]
+        body = start + 1
+        for _ in range(len(list(node.get_children())) - len(node.body)):
+            body = walk.ends[body]
+        if self._tokens is None:
+            self._tokens = [_token(n) for n in walk.order]
+        return hashlib.sha1(" ".join(self._tokens[body:walk.ends[start]]).encode()) \
+            .hexdigest()[:16]
 
 
-def fingerprint(statements) -> str:
-    """A hash of the statements' shape, with names and literals normalised away."""
-    parts: list[str] = []
-    stack = list(reversed(list(statements)))
-    while stack:
-        n = stack.pop()
-        parts.append(type(n).__name__)
-        op = getattr(n, "op", None)
-        if isinstance(op, str):
-            parts.append(op)
-        stack.extend(reversed(list(n.get_children())))
-    return hashlib.sha1(" ".join(parts).encode()).hexdigest()[:16]
+def _token(node: nodes.NodeNG) -> str:
+    op = getattr(node, "op", None)
+    return f"{type(node).__name__} {op}" if isinstance(op, str) else type(node).__name__
 
 
 def _sloc(lines: list[str], start: int, end: int) -> int:
