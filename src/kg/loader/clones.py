@@ -30,11 +30,9 @@ DEFINITIONS = FUNCTIONS + (nodes.ClassDef,)
 
 def extract_project(project: Project) -> None:
     found: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for node in project.definitions():
-        if not isinstance(node, FUNCTIONS):
-            continue
-        kg_id = project.id_of(node)
-        for digest, line, end_line in windows(node):
+    for kg_id, statements, starts in _candidates(project):
+        for start in starts:
+            digest, line, end_line = _window(statements[start:start + WINDOW])
             found[digest].setdefault(kg_id, (line, end_line))
     facts = project.facts
     for digest in sorted(found):
@@ -53,30 +51,62 @@ def extract_project(project: Project) -> None:
                            end_line=end_line)
 
 
-def windows(function: nodes.FunctionDef) -> list[tuple[str, int, int]]:
-    """(hash, first line, last line) of every run of WINDOW statements in the function."""
-    statements = _statements(function)
-    out = []
-    for start in range(len(statements) - WINDOW + 1):
-        run = statements[start:start + WINDOW]
-        if sum(len(tokens) for _, _, tokens in run) < MIN_TOKENS:
+Statement = tuple[nodes.NodeNG, int, list[str]]     # statement, depth, shape tokens
+_SHARED = object()      # a run shape more than one function has
+
+
+def _candidates(project: Project) -> list[tuple[str, list[Statement], list[int]]]:
+    """(function id, its statements, the starts of the runs worth hashing) per function.
+
+    Two runs with the same hash have the same shape once every name is blanked out (the
+    hash renames names by first use, which blanking forgets), so only runs whose blanked
+    shape another function has too can become Clones: the others are never hashed.
+    """
+    shapes: dict[tuple[str, ...], int] = {}     # a statement's blanked tokens -> its number
+    owners: dict[tuple, object] = {}            # a run's blanked shape -> its function, or _SHARED
+    functions = []
+    for node in project.definitions():
+        if not isinstance(node, FUNCTIONS):
             continue
-        shallowest = min(depth for _, depth, _ in run)
-        names: dict[str, str] = {}
-        parts: list[str] = []
-        for _, depth, tokens in run:
-            parts.append(f"|{depth - shallowest}")
-            for token in tokens:
-                if token.startswith(NAME):
-                    token = names.setdefault(token, f"v{len(names)}")
-                parts.append(token)
-        digest = hashlib.sha1(" ".join(parts).encode()).hexdigest()[:16]
-        last = run[-1][0]
-        out.append((digest, run[0][0].lineno, last.end_lineno or last.lineno))
-    return out
+        kg_id = project.id_of(node)
+        statements = _statements(node)
+        blanked = [shapes.setdefault(tuple(NAME if t.startswith(NAME) else t for t in tokens),
+                                     len(shapes)) for _, _, tokens in statements]
+        sizes = [len(tokens) for _, _, tokens in statements]
+        depths = [depth for _, depth, _ in statements]
+        runs = []
+        for start in range(len(statements) - WINDOW + 1):
+            if sum(sizes[start:start + WINDOW]) < MIN_TOKENS:
+                continue
+            shallowest = min(depths[start:start + WINDOW])
+            shape = (tuple(d - shallowest for d in depths[start:start + WINDOW]),
+                     tuple(blanked[start:start + WINDOW]))
+            owner = owners.setdefault(shape, kg_id)
+            if owner is not _SHARED and owner != kg_id:
+                owners[shape] = _SHARED
+            runs.append((start, shape))
+        functions.append((kg_id, statements, runs))
+    return [(kg_id, statements, [start for start, shape in runs if owners[shape] is _SHARED])
+            for kg_id, statements, runs in functions]
 
 
-def _statements(function: nodes.FunctionDef) -> list[tuple[nodes.NodeNG, int, list[str]]]:
+def _window(run: list[Statement]) -> tuple[str, int, int]:
+    """(hash, first line, last line) of one run: names renamed by first use within it."""
+    shallowest = min(depth for _, depth, _ in run)
+    names: dict[str, str] = {}
+    parts: list[str] = []
+    for _, depth, tokens in run:
+        parts.append(f"|{depth - shallowest}")
+        for token in tokens:
+            if token.startswith(NAME):
+                token = names.setdefault(token, f"v{len(names)}")
+            parts.append(token)
+    digest = hashlib.sha1(" ".join(parts).encode()).hexdigest()[:16]
+    last = run[-1][0]
+    return digest, run[0][0].lineno, last.end_lineno or last.lineno
+
+
+def _statements(function: nodes.FunctionDef) -> list[Statement]:
     """The function's own statements in source order, with depth and shape tokens."""
     body = list(function.body)
     if body and isinstance(body[0], nodes.Expr) and isinstance(body[0].value, nodes.Const) \
@@ -95,25 +125,62 @@ def _statements(function: nodes.FunctionDef) -> list[tuple[nodes.NodeNG, int, li
 
 
 def _shape(statement: nodes.NodeNG) -> list[str]:
-    """The statement's own expression tree, pre-order, child statements left out."""
+    """The statement's own expression tree, pre-order, child statements left out: each node's
+    type, its operator, and its name, attribute, keyword or literal type (see _TOKENS)."""
     tokens: list[str] = []
     stack = [statement]
     while stack:
         n = stack.pop()
-        tokens.append(type(n).__name__)
-        op = getattr(n, "op", None)
-        if isinstance(op, str):
-            tokens.append(op)
-        if isinstance(n, nodes.Name | nodes.AssignName | nodes.DelName):
-            tokens.append(NAME + n.name)
-        elif isinstance(n, nodes.Attribute | nodes.AssignAttr | nodes.DelAttr):
-            tokens.append("." + n.attrname)
-        elif isinstance(n, nodes.Keyword):
-            tokens.append(f"{n.arg}=")
-        elif isinstance(n, nodes.Const):
-            tokens.append(type(n.value).__name__)
+        cls = n.__class__
+        own = _TOKENS.get(cls)
+        if own is None:
+            own = _TOKENS[cls] = _tokens_of(n)
+        tokens.append(own[0])
+        if own[1]:
+            op = getattr(n, "op", None)
+            if isinstance(op, str):
+                tokens.append(op)
+        if own[2] is not None:
+            tokens.append(own[2](n))
         children = list(n.get_children())
         if n is statement:
             children = [c for c in children if not c.is_statement]
-        stack.extend(reversed(children))
+        children.reverse()
+        stack.extend(children)
     return tokens
+
+
+# node class -> (its name, whether it may have an operator, its own token or None)
+_TOKENS: dict[type, tuple] = {}
+
+
+def _tokens_of(node: nodes.NodeNG) -> tuple:
+    """astroid sets `op` in the constructor of the node classes that have one."""
+    cls = node.__class__
+    if issubclass(cls, nodes.Name | nodes.AssignName | nodes.DelName):
+        token = _name_token
+    elif issubclass(cls, nodes.Attribute | nodes.AssignAttr | nodes.DelAttr):
+        token = _attribute_token
+    elif issubclass(cls, nodes.Keyword):
+        token = _keyword_token
+    elif issubclass(cls, nodes.Const):
+        token = _literal_token
+    else:
+        token = None
+    return cls.__name__, hasattr(node, "op"), token
+
+
+def _name_token(n) -> str:
+    return NAME + n.name
+
+
+def _attribute_token(n) -> str:
+    return "." + n.attrname
+
+
+def _keyword_token(n) -> str:
+    return f"{n.arg}="
+
+
+def _literal_token(n) -> str:
+    return type(n.value).__name__
