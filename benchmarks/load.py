@@ -4,7 +4,8 @@ The floor is the least any astroid-based loader must do: parse every module
 the way kg's loader does (src/kg/loader/parse.py), put each tree in astroid's
 cache under its module name, then infer the callee of every call site once.
 kg's target is a load within 1.5x of that floor, measured in the same run on
-the same machine, with a peak RSS under 2 GB.
+the same machine as CPU time (the least of the repeats; kg's forked extraction
+workers included), with a peak RSS under 2 GB.
 
     python benchmarks/load.py                      # all default projects, 3 repeats each
     python benchmarks/load.py --projects rich --repeat 1
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import resource
 import shutil
 import signal
 import sys
@@ -46,7 +48,7 @@ def floor(root: Path, exclude: tuple[str, ...] = ()) -> dict:
 
     from kg.loader.discover import discover
 
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), cpu_time()
     manager = astroid.MANAGER
     manager.always_load_extensions = False     # the same settings as kg's parse.safe_manager
     manager.extension_package_whitelist = set()
@@ -71,12 +73,20 @@ def floor(root: Path, exclude: tuple[str, ...] = ()) -> dict:
             except Exception:   # inference failing is an outcome, not an error
                 values = []
             inferred += bool(values)
-    finished, cpu = time.perf_counter(), time.process_time() - cpu_started
+    finished, cpu = time.perf_counter(), cpu_time() - cpu_started
     manager.clear_cache()
     return {"files": len(files), "parse_errors": parse_errors, "calls": calls,
             "calls_inferred": inferred, "parse_seconds": round(parsed - started, 3),
             "infer_seconds": round(finished - parsed, 3), "seconds": round(finished - started, 3),
             "cpu_seconds": round(cpu, 3)}
+
+
+def cpu_time() -> float:
+    """CPU seconds of this process and of the children it has waited for (kg's forked
+    extraction workers), all threads, user and system."""
+    own, children = (resource.getrusage(who) for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _decode(data: bytes) -> str:
@@ -93,9 +103,9 @@ def kg_load(root: Path, exclude: tuple[str, ...] = (), store: Path | None = None
     own_store = store is None
     store = Path(tempfile.mkdtemp(prefix="kg-bench-store-")) if own_store else Path(store)
     try:
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started = time.perf_counter(), cpu_time()
         summary = api.load(root, store=str(store), repo=Path(root).name, exclude=exclude)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        seconds, cpu = time.perf_counter() - started, cpu_time() - cpu_started
     finally:
         if own_store:
             shutil.rmtree(store, ignore_errors=True)
@@ -107,7 +117,8 @@ def kg_load(root: Path, exclude: tuple[str, ...] = (), store: Path | None = None
             "extract_seconds": round(summary.extract_seconds, 3),
             "write_seconds": round(summary.seconds - summary.extract_seconds, 3),
             "nodes": nodes, "edges": edges, "counts": summary.counts, "calls": summary.calls,
-            "local_inferred_ratio": summary.inferred_ratio}
+            "local_inferred_ratio": summary.inferred_ratio,
+            "workers": getattr(summary, "workers", 1)}
 
 
 WORKLOADS = {"floor": floor, "kg": kg_load}
@@ -156,8 +167,10 @@ def summarise(project: common.BenchProject, files: int, lines: int,
     floor_runs, kg_runs = runs["floor"], runs["kg"]
     floor_s = common.median([m.result["seconds"] for m in floor_runs])
     kg_s = common.median([m.result["seconds"] for m in kg_runs])
-    floor_cpu = common.median([m.result["cpu_seconds"] for m in floor_runs])
-    kg_cpu = common.median([m.result["cpu_seconds"] for m in kg_runs])
+    # Other work on the machine only ever adds CPU time (cache and core contention): the
+    # least of the repeats is the closest to the work itself.
+    floor_cpu = min(m.result["cpu_seconds"] for m in floor_runs)
+    kg_cpu = min(m.result["cpu_seconds"] for m in kg_runs)
     last_floor, last_kg = floor_runs[-1].result, kg_runs[-1].result
     calls = last_kg["calls"]
     total = calls.get("calls_total", 0)
@@ -167,9 +180,13 @@ def summarise(project: common.BenchProject, files: int, lines: int,
         "files": files, "lines": lines, "repeat": len(kg_runs),
         "floor_seconds": floor_s, "kg_seconds": kg_s,
         "ratio": round(kg_s / floor_s, 2) if floor_s else None,
-        # CPU time (all threads) is less disturbed than wall time by other work on the machine.
+        # CPU time (all threads and worker processes, the least of the repeats) is less
+        # disturbed than wall time by other work on the machine: the figure the target uses.
         "floor_cpu_seconds": floor_cpu, "kg_cpu_seconds": kg_cpu,
         "cpu_ratio": round(kg_cpu / floor_cpu, 2) if floor_cpu else None,
+        "floor_cpu_seconds_all": [m.result["cpu_seconds"] for m in floor_runs],
+        "kg_cpu_seconds_all": [m.result["cpu_seconds"] for m in kg_runs],
+        "kg_workers": last_kg.get("workers", 1),
         "floor_lines_per_s": round(lines / floor_s) if floor_s else None,
         "kg_lines_per_s": round(lines / kg_s) if kg_s else None,
         "floor_peak_rss_mb": max(m.peak_rss_mb for m in floor_runs),
@@ -187,7 +204,8 @@ def summarise(project: common.BenchProject, files: int, lines: int,
         "resolved_call_ratio": _ratio(calls.get("calls_inferred", 0), total),
         "local_inferred_ratio": last_kg["local_inferred_ratio"],
         "parse_errors": last_kg["parse_errors"], "step_errors": last_kg["step_errors"],
-        "meets_time_target": bool(floor_s) and kg_s <= TARGET_RATIO * floor_s,
+        "meets_time_target": bool(floor_cpu) and kg_cpu <= TARGET_RATIO * floor_cpu,
+        "meets_time_target_wall": bool(floor_s) and kg_s <= TARGET_RATIO * floor_s,
         "meets_rss_target": max(m.peak_rss_mb for m in kg_runs) <= TARGET_RSS_MB,
     }
 
@@ -196,15 +214,17 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-TABLE_HEADERS = ["project", "lines", "files", "floor s", "kg s", "kg/floor", "kg/floor CPU",
-                 "kg lines/s", "floor RSS MB", "kg RSS MB", "nodes", "edges", "calls resolved"]
+TABLE_HEADERS = ["project", "lines", "files", "floor CPU s", "kg CPU s", "kg/floor CPU",
+                 "floor wall s", "kg wall s", "kg/floor wall", "kg lines/s", "floor RSS MB",
+                 "kg RSS MB", "nodes", "edges", "calls resolved"]
 
 
 def table(results: list[dict]) -> str:
-    rows = [[f"{r['name']} {r['version']}", r["lines"], r["files"], r["floor_seconds"],
-             r["kg_seconds"], r["ratio"], r["cpu_ratio"], r["kg_lines_per_s"], round(r["floor_peak_rss_mb"]),
-             round(r["kg_peak_rss_mb"]), r["nodes"], r["edges"], _percent(r["resolved_call_ratio"])]
-            for r in results]
+    rows = [[f"{r['name']} {r['version']}", r["lines"], r["files"], r["floor_cpu_seconds"],
+             r["kg_cpu_seconds"], r["cpu_ratio"], r["floor_seconds"], r["kg_seconds"],
+             r["ratio"], r["kg_lines_per_s"], round(r["floor_peak_rss_mb"]),
+             round(r["kg_peak_rss_mb"]), r["nodes"], r["edges"],
+             _percent(r["resolved_call_ratio"])] for r in results]
     return common.markdown_table(TABLE_HEADERS, rows)
 
 
