@@ -412,7 +412,8 @@ def bench_project(project: common.BenchProject, root: Path, tools: list[str], li
                                      limits.kg_timeout, limits.memory_cap_mb))
         if "kg" in tools:
             leaf = _kg_runs(project, tree, Path(work), limits, record, runs)
-        peers = {"vulture": (vulture_command(files), _vulture_result, (0, 1, 3)),
+        # vulture exits 3 when it finds dead code; 1 is input it could not read, or a crash
+        peers = {"vulture": (vulture_command(files), _vulture_result, (0, 3)),
                  "pyan3": (pyan_command(tree, project.exclude), _child_json, (0,)),
                  "pycg": (pycg_command(tree, files), _pycg_result, (0,))}
         for tool, (command, parse, ok_codes) in peers.items():
@@ -635,8 +636,14 @@ def report(data: dict) -> str:
             f"astroid {m['astroid_version']}, Python {m['python']}, {m['cpu_count']} cores, "
             f"load average {m['load_average'][0]} at the start, {m['date'][:10]}. "
             + ", ".join(f"{t} {v}" for t, v in sorted(data["versions"].items()) if v) + ".")
-    return "\n\n".join([head, kg_table(data["projects"]), tools_table(data["projects"]),
-                        unfinished_text(data["projects"]), targets_text(data["targets"]),
+    for again in data.get("remeasured", []):
+        m2 = again["machine"]
+        head += (f" Measured again later ({m2['date'][:16]}Z, kg at {m2['kg_commit']}, load "
+                 f"average {m2['load_average'][0]}): {', '.join(again['tools'])} on "
+                 f"{', '.join(again['projects'])}.")
+    projects = sorted(data["projects"], key=lambda r: r["lines"])
+    return "\n\n".join([head, kg_table(projects), tools_table(projects),
+                        unfinished_text(projects), targets_text(data["targets"]),
                         "![time against lines](results/scale.png)"])
 
 
@@ -759,6 +766,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot", action="store_true",
                         help="measure kg as committed at HEAD (a git archive of src/ and "
                              "benchmarks/), not the working tree others may be editing")
+    parser.add_argument("--merge", type=Path, metavar="SCALE_JSON",
+                        help="measure the chosen tools and projects again and replace only "
+                             "those runs in this earlier result (recorded under 'remeasured')")
     parser.add_argument("--report", type=Path, metavar="SCALE_JSON",
                         help="measure nothing: rewrite the plot and README section from this file")
     args = parser.parse_args(argv)
@@ -781,6 +791,7 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or (Path(tempfile.mkdtemp(prefix="kg-scale-quick-")) if args.quick
                              else common.RESULTS_DIR)
     readme = args.readme or (None if args.quick else README)
+    previous = json.loads(args.merge.read_text()) if args.merge else None
     results, failed = [], []
     with tempfile.TemporaryDirectory(prefix="kg-scale-fixture-") as fixture:
         if args.quick:
@@ -796,8 +807,8 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append({"name": spec.project.name, "error": f"no sources: {e!r}"})
                 continue
             results.append(bench_project(spec.project, root, tools, limits, log=_log))
-            _write(machine, tools, limits, results, failed, output, readme)   # partial runs count
-    data = _write(machine, tools, limits, results, failed, output, readme)
+            _write(machine, tools, limits, results, failed, output, readme, previous)
+    data = _write(machine, tools, limits, results, failed, output, readme, previous)
     print(report(data))
     _log(f"wrote {output / 'scale.json'}")
     return 1 if failed else 0
@@ -825,14 +836,41 @@ def run_from_snapshot(argv: list[str], args) -> int:
 
 
 def _write(machine: dict, tools: list[str], limits: Limits, results: list[dict],
-           failed: list[dict], output: Path, readme: Path | None) -> dict:
+           failed: list[dict], output: Path, readme: Path | None,
+           previous: dict | None = None) -> dict:
     data = {"benchmark": "scale", "machine": machine,
             "kg_supports": {"jobs": kg_supports("jobs"), "incremental": kg_supports("full")},
             "versions": {t: tool_version(t) for t in tools},
             "limits": asdict(limits), "targets": targets(results), "projects": results,
             "failed_projects": failed}
+    if previous is not None:
+        data = merged(previous, data, tools)
     _publish(data, output, readme)
     return data
+
+
+def merged(previous: dict, data: dict, tools: list[str]) -> dict:
+    """The earlier result with this run's runs in place of the same project's and tool's."""
+    by_name = {r["name"]: r for r in previous["projects"]}
+    projects = []
+    for new in data["projects"]:
+        old = by_name.pop(new["name"], None)
+        if old is None:
+            projects.append(new)
+            continue
+        runs = {tool: Run(**run) for tool, run in old["runs"].items()}
+        runs.update({tool: Run(**run) for tool, run in new["runs"].items()})
+        project = common.BenchProject(new["name"], new["version"], new["package"], new["size"],
+                                      tuple(new["exclude"]))
+        projects.append(summarise(project, new["files"], new["lines"], runs,
+                                  new["edited_leaf_module"] or old["edited_leaf_module"]))
+    order = {r["name"]: i for i, r in enumerate(previous["projects"])}
+    projects = sorted(projects + list(by_name.values()), key=lambda r: order.get(r["name"], 99))
+    remeasured = {"machine": data["machine"], "tools": tools,
+                  "projects": [r["name"] for r in data["projects"]], "limits": data["limits"]}
+    return {**previous, "projects": projects, "targets": targets(projects),
+            "versions": {**previous["versions"], **data["versions"]},
+            "remeasured": previous.get("remeasured", []) + [remeasured]}
 
 
 def _publish(data: dict, output: Path, readme: Path | None) -> None:

@@ -307,3 +307,18 @@ def test_a_cached_sdist_with_the_wrong_sha256_is_refused(tmp_path, monkeypatch):
     archive.write_bytes(b"not the pinned archive")
     with pytest.raises(SystemExit, match="sha256"):
         scale_bench.source_root(spec, log=lambda _: None)
+
+
+def test_scale_merge_replaces_only_the_runs_measured_again(scaled, tmp_path):
+    out, first = scaled
+    assert scale_bench.main(["--quick", "--tools", "vulture", "--merge", str(out / "scale.json"),
+                             "--output", str(tmp_path)]) == 0
+    again = json.loads((tmp_path / "scale.json").read_text())
+    [before], [after] = first["projects"], again["projects"]
+    assert list(after["runs"]) == list(before["runs"])
+    assert after["runs"]["kg"] == before["runs"]["kg"]
+    assert after["nodes"] == before["nodes"] and after["edited_leaf_module"] == "cli.py"
+    assert again["machine"] == first["machine"]
+    [remeasured] = again["remeasured"]
+    assert remeasured["tools"] == ["vulture"] and remeasured["projects"] == ["quickpkg"]
+    assert remeasured["machine"]["date"] >= first["machine"]["date"]
