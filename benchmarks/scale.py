@@ -687,6 +687,7 @@ def plot(results: list[dict], path: Path) -> Path | None:
         return None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
     for ax, key, title in ((axes[0], "wall_seconds", "wall seconds"),
@@ -705,6 +706,7 @@ def plot(results: list[dict], path: Path) -> Path | None:
                         markersize=10)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_xlabel("lines of Python")
         ax.set_ylabel(title)
         ax.grid(True, which="both", alpha=0.3)
