@@ -10,6 +10,7 @@ workers included), with a peak RSS under 2 GB.
     python benchmarks/load.py                      # all default projects, 3 repeats each
     python benchmarks/load.py --projects rich --repeat 1
     python benchmarks/load.py --quick              # one small project, one repeat
+    python benchmarks/load.py --jobs 1             # kg extracting in one process
 
 Writes benchmarks/results/load.json and prints a Markdown table.
 """
@@ -95,8 +96,9 @@ def _decode(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def kg_load(root: Path, exclude: tuple[str, ...] = (), store: Path | None = None) -> dict:
-    """`kg load` through its API into a fresh embedded store."""
+def kg_load(root: Path, exclude: tuple[str, ...] = (), store: Path | None = None,
+            jobs: int | None = None) -> dict:
+    """`kg load` through its API into a fresh embedded store (jobs None: kg's default)."""
     from kg import api
     from kg.model.schema import NODES
 
@@ -104,7 +106,9 @@ def kg_load(root: Path, exclude: tuple[str, ...] = (), store: Path | None = None
     store = Path(tempfile.mkdtemp(prefix="kg-bench-store-")) if own_store else Path(store)
     try:
         started, cpu_started = time.perf_counter(), cpu_time()
-        summary = api.load(root, store=str(store), repo=Path(root).name, exclude=exclude)
+        options = {} if jobs is None else {"jobs": jobs}
+        summary = api.load(root, store=str(store), repo=Path(root).name, exclude=exclude,
+                           **options)
         seconds, cpu = time.perf_counter() - started, cpu_time() - cpu_started
     finally:
         if own_store:
@@ -130,24 +134,31 @@ def child_main(argv: list[str]) -> None:
     parser.add_argument("--child", choices=sorted(WORKLOADS), required=True)
     parser.add_argument("root")
     parser.add_argument("--exclude", action="append", default=[])
+    parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args(argv)
     # The analysed code's imports must not resolve to this repository's folders.
     here = {str(Path(__file__).resolve().parent), str(common.REPO_ROOT), ""}
     sys.path[:] = [p for p in sys.path if p not in here]
-    common.write_child_result(WORKLOADS[args.child](Path(args.root), tuple(args.exclude)))
+    extra = {"jobs": args.jobs} if args.child == "kg" and args.jobs is not None else {}
+    common.write_child_result(WORKLOADS[args.child](Path(args.root), tuple(args.exclude),
+                                                    **extra))
 
 
 # -- the driver --------------------------------------------------------------------------------
 
-def run_workload(workload: str, root: Path, exclude: tuple[str, ...] = ()) -> common.Measurement:
+def run_workload(workload: str, root: Path, exclude: tuple[str, ...] = (),
+                 jobs: int | None = None) -> common.Measurement:
     """One measurement of a workload in a fresh child process."""
     args = [str(Path(__file__).resolve()), "--child", workload, str(root)]
     for glob in exclude:
         args.append(f"--exclude={glob}")
+    if jobs is not None:
+        args.append(f"--jobs={jobs}")
     return common.measure_child(args)
 
 
-def bench_project(project: common.BenchProject, repeat: int, log=print) -> dict:
+def bench_project(project: common.BenchProject, repeat: int, log=print,
+                  jobs: int | None = None) -> dict:
     root = common.source_root(project)
     files = common.python_files(root, project.exclude)
     lines = common.count_lines(f.path for f in files)
@@ -155,7 +166,7 @@ def bench_project(project: common.BenchProject, repeat: int, log=print) -> dict:
     runs: dict[str, list[common.Measurement]] = {"floor": [], "kg": []}
     for i in range(repeat):
         for workload in ("floor", "kg"):     # interleaved, so drift hits both alike
-            m = run_workload(workload, root, project.exclude)
+            m = run_workload(workload, root, project.exclude, jobs if workload == "kg" else None)
             runs[workload].append(m)
             log(f"  {workload} run {i + 1}/{repeat}: {m.result['seconds']:.1f}s, "
                 f"{m.peak_rss_mb:.0f} MB")
@@ -243,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="measurements of each (median)")
     parser.add_argument("--quick", action="store_true",
                         help=f"smoke check: {QUICK_PROJECT} only, one repeat")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="kg's extraction processes (default: what `kg load` picks)")
     parser.add_argument("--output", type=Path, default=None,
                         help="results folder (default benchmarks/results)")
     args = parser.parse_args(argv)
@@ -256,11 +269,12 @@ def main(argv: list[str] | None = None) -> int:
     results, failed = [], []
     for name in names:
         try:
-            results.append(bench_project(common.PROJECTS[name], repeat, log=_log))
+            results.append(bench_project(common.PROJECTS[name], repeat, log=_log,
+                                         jobs=args.jobs))
         except common.ChildFailed as e:     # the other projects' figures are still worth having
             _log(f"{name}: FAILED\n{e}")
             failed.append({"name": name, "error": str(e)[-2000:]})
-    data = {"benchmark": "load", "machine": machine, "repeat": repeat,
+    data = {"benchmark": "load", "machine": machine, "repeat": repeat, "jobs": args.jobs,
             "targets": {"kg_over_floor": TARGET_RATIO, "peak_rss_mb": TARGET_RSS_MB},
             "total_lines": sum(r["lines"] for r in results), "projects": results,
             "failed": failed}
