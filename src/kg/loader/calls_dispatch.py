@@ -24,6 +24,7 @@ from astroid.exceptions import AstroidError
 from kg.loader.context import ModuleContext
 
 PENDING_KEY = "calls.dispatch"
+CLASSES_KEY = "calls.dispatch.classes"
 
 
 @dataclass
@@ -42,17 +43,22 @@ class Deferred:
 class Dispatch:
     constructed: set[str] = field(default_factory=set)     # kg ids of constructed classes
     deferred: list[Deferred] = field(default_factory=list)
+
+
+@dataclass
+class Classes:
+    """The class index and MROs: caches of one process, kept across its modules (under
+    CLASSES_KEY, a fragments.CACHES key), so they are built once per process, not per module."""
+
     children: dict[int, list[nodes.ClassDef]] | None = None
     mros: dict[int, list[nodes.ClassDef]] = field(default_factory=dict)
 
 
 def merge(into: Dispatch | None, part: Dispatch) -> Dispatch:
-    """One module's records joined to those before it (fragments.py); the class index and
-    MROs are caches of one process."""
+    """One module's records joined to those before it (fragments.py)."""
     merged = into or Dispatch()
     merged.constructed |= part.constructed
     merged.deferred.extend(part.deferred)
-    merged.children, merged.mros = None, {}
     return merged
 
 
@@ -78,7 +84,7 @@ def defer(ctx: ModuleContext, call: nodes.Call, site_id: str, scope: tuple[str, 
     if owner is None or not ctx.project.is_local(owner):
         return False
     dispatch = dispatch_of(ctx)
-    if not is_super and not _children(ctx, dispatch).get(id(owner)):
+    if not is_super and not _children(ctx).get(id(owner)):
         return False
     dispatch.deferred.append(Deferred(ctx, call, site_id, scope, owner, func.attrname,
                                       is_super, inferred))
@@ -94,11 +100,11 @@ def resolve(project) -> list[tuple[Deferred, list]]:
     found = []
     for deferred in dispatch.deferred:
         ctx = deferred.ctx
-        family = [deferred.owner, *_descendants(ctx, dispatch, deferred.owner)]
+        family = [deferred.owner, *_descendants(ctx, deferred.owner)]
         classes = [c for c in family if ctx.project.id_of(c) in dispatch.constructed]
         methods = []
         for cls in classes:
-            method = _lookup(dispatch, cls, deferred.owner, deferred.name, deferred.is_super)
+            method = _lookup(ctx, cls, deferred.owner, deferred.name, deferred.is_super)
             if method is None:
                 methods = None
                 break
@@ -107,9 +113,9 @@ def resolve(project) -> list[tuple[Deferred, list]]:
     return found
 
 
-def _lookup(dispatch: Dispatch, cls: nodes.ClassDef, owner: nodes.ClassDef, name: str,
+def _lookup(ctx: ModuleContext, cls: nodes.ClassDef, owner: nodes.ClassDef, name: str,
             is_super: bool) -> nodes.FunctionDef | None:
-    mro = _mro(dispatch, cls)
+    mro = _mro(_classes(ctx), cls)
     if is_super:
         positions = [i for i, k in enumerate(mro) if k is owner]
         if not positions:
@@ -123,32 +129,42 @@ def _lookup(dispatch: Dispatch, cls: nodes.ClassDef, owner: nodes.ClassDef, name
     return None
 
 
-def _mro(dispatch: Dispatch, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
-    if id(cls) not in dispatch.mros:
+def _classes(ctx: ModuleContext) -> Classes:
+    return ctx.project.pending.setdefault(CLASSES_KEY, Classes())
+
+
+def _mro(classes: Classes, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
+    if id(cls) not in classes.mros:
         try:
-            dispatch.mros[id(cls)] = cls.mro()
+            classes.mros[id(cls)] = cls.mro()
         except (AstroidError, RecursionError, TypeError, ValueError):
-            dispatch.mros[id(cls)] = []
-    return dispatch.mros[id(cls)]
+            classes.mros[id(cls)] = []
+    return classes.mros[id(cls)]
 
 
-def _children(ctx: ModuleContext, dispatch: Dispatch) -> dict[int, list[nodes.ClassDef]]:
-    """id(class) -> the loaded classes that name it as a direct base, built once per load."""
-    if dispatch.children is None:
-        dispatch.children = {}
-        for node in ctx.project.definitions():
-            if not isinstance(node, nodes.ClassDef):
-                continue
-            for base in node.bases:
-                for value in ctx.infer(base):
-                    if isinstance(value, nodes.ClassDef) and ctx.project.is_local(value):
-                        dispatch.children.setdefault(id(value), []).append(node)
-    return dispatch.children
+def _children(ctx: ModuleContext) -> dict[int, list[nodes.ClassDef]]:
+    """id(class) -> the loaded classes that name it as a direct base, built once per process
+    (not per module: inferring every base of the project again in each module cost more than
+    the rest of the step). Not kept when the module's inference budget ran out while building
+    it, so that a cut-short index is never reused by another module."""
+    classes = _classes(ctx)
+    if classes.children is not None:
+        return classes.children
+    children: dict[int, list[nodes.ClassDef]] = {}
+    for node in ctx.project.definitions():
+        if not isinstance(node, nodes.ClassDef):
+            continue
+        for base in node.bases:
+            for value in ctx.infer(base):
+                if isinstance(value, nodes.ClassDef) and ctx.project.is_local(value):
+                    children.setdefault(id(value), []).append(node)
+    if ctx.budget_exceeded is None:
+        classes.children = children
+    return children
 
 
-def _descendants(ctx: ModuleContext, dispatch: Dispatch, cls: nodes.ClassDef
-                 ) -> list[nodes.ClassDef]:
-    children = _children(ctx, dispatch)
+def _descendants(ctx: ModuleContext, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
+    children = _children(ctx)
     found: dict[int, nodes.ClassDef] = {}
     stack = list(children.get(id(cls), ()))
     while stack:

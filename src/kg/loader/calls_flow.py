@@ -32,6 +32,7 @@ from kg.loader import calls_lambdas
 from kg.loader.context import ModuleContext
 
 PENDING_KEY = "calls.flow"
+FAMILIES_KEY = "calls.flow.families"
 MAX_HOPS = 4
 ITEM = ("item",)               # what iterating it gives: an element, a generator's yield
 ANY_KEY = ("any",)             # any value held: a dict's values, a list's elements
@@ -74,19 +75,16 @@ class Flow:
     # can travel between processes (fragments.py); indexed by the resolver
     appended: list[tuple[nodes.NodeNG, ModuleContext, nodes.NodeNG]] = field(
         default_factory=list)
-    classes: list[nodes.ClassDef] | None = None
-    families: dict[int, list[nodes.ClassDef]] = field(default_factory=dict)
 
 
 def merge(into: Flow | None, part: Flow) -> Flow:
     """One module's flow records joined to those of the modules before it (fragments.py): its
-    arrivals, watched calls and appends; the class lists are caches of one process."""
+    arrivals, watched calls and appends."""
     merged = into or Flow()
     for kg_id, arrivals in part.arrivals.items():
         merged.arrivals.setdefault(kg_id, []).extend(arrivals)
     merged.watched.extend(part.watched)
     merged.appended.extend(part.appended)
-    merged.classes, merged.families = None, {}
     return merged
 
 
@@ -229,21 +227,29 @@ def _class_of_self(expr: nodes.NodeNG) -> nodes.ClassDef | None:
 
 def _family(ctx: ModuleContext, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
     """The class and the loaded classes that have it in their ancestry."""
-    flow = flow_of(ctx)
-    if id(cls) in flow.families:
-        return flow.families[id(cls)]
-    if flow.classes is None:
-        flow.classes = [n for n in ctx.project.definitions() if isinstance(n, nodes.ClassDef)]
-    found = flow.families[id(cls)] = [cls]
-    for klass in flow.classes:
-        if klass is cls:
-            continue
-        try:
-            if any(a is cls for a in klass.ancestors()):
-                found.append(klass)
-        except (AstroidError, RecursionError):
-            continue
-    return found
+    return [cls, *(k for k in _heirs(ctx.project).get(id(cls), ()) if k is not cls)]
+
+
+def _heirs(project) -> dict[int, list[nodes.ClassDef]]:
+    """id(class) -> the loaded classes that have it in their ancestry (as far as astroid
+    gets before an error), in definition order: built once per process (a cache kept
+    across its modules, under FAMILIES_KEY, a fragments.CACHES key) by walking each class's
+    ancestry once, not every class's ancestry again for each class asked about."""
+    heirs = project.pending.get(FAMILIES_KEY)
+    if heirs is None:
+        heirs = project.pending[FAMILIES_KEY] = {}
+        for klass in project.definitions():
+            if not isinstance(klass, nodes.ClassDef):
+                continue
+            seen: set[int] = set()
+            try:
+                for ancestor in klass.ancestors():
+                    if id(ancestor) not in seen:
+                        seen.add(id(ancestor))
+                        heirs.setdefault(id(ancestor), []).append(klass)
+            except (AstroidError, RecursionError):
+                continue
+    return heirs
 
 
 def _is_values(call: nodes.Call) -> bool:

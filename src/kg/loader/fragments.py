@@ -73,7 +73,8 @@ CONTRIBUTIONS: dict[str, Callable] = {
     "spawns.commands": _merge_lists,
 }
 CACHES = frozenset({"calls.names", "calls_implicit.dunders", "classes", "imports.namespaces",
-                    "calls.wrappers", "calls.lambdas", ENTERS_DONE})
+                    "calls.wrappers", "calls.lambdas", ENTERS_DONE, calls_dispatch.CLASSES_KEY,
+                    calls_flow.FAMILIES_KEY})
 
 
 @dataclass
