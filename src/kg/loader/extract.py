@@ -8,8 +8,10 @@ merged facts, so every way of loading gives the same graph."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,9 +73,27 @@ def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
     previous: the facts cache of the last load; the modules incremental.py finds
     unaffected by what changed keep their facts from it. on_fragment sees each module's
     newly extracted fragment (to cache it). limits: file size and inference budget."""
-    with inference_cache.kept():
+    with inference_cache.kept(), _rarer_collections():
         return _extract(Path(root), repo, exclude, progress, strict, jobs, previous,
                         on_fragment, limits or Limits())
+
+
+# A load allocates millions of long-lived astroid nodes, and Python's default thresholds
+# start a cyclic collection every 700 allocations, each older generation traversing more
+# of that heap as it grows: 40% of rich's extraction CPU, more on larger projects. Rarer
+# young collections keep the cycles collected (peak memory about the same) at a fraction
+# of the cost.
+GC_THRESHOLDS = (100_000, 20, 100)
+
+
+@contextmanager
+def _rarer_collections():
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress | None,
