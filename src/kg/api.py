@@ -19,6 +19,7 @@ from kg.diagram import render as diagram_render
 from kg.errors import InputError, KgError, StoreUnavailable
 from kg.loader import extract, facts_cache
 from kg.loader.calls import call_stats
+from kg.loader.extract import rarer_collections
 from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, callgraph, open_store
@@ -117,7 +118,8 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
         if progress:
             progress("write", 0, 1)
         try:
-            graph.replace_repository(repo, extraction.facts, load_node)
+            with rarer_collections():   # the astroid heap is still alive: see extract.py
+                graph.replace_repository(repo, extraction.facts, load_node)
         except BaseException:
             writer.abandon()
             raise

@@ -73,7 +73,7 @@ def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
     previous: the facts cache of the last load; the modules incremental.py finds
     unaffected by what changed keep their facts from it. on_fragment sees each module's
     newly extracted fragment (to cache it). limits: file size and inference budget."""
-    with inference_cache.kept(), _rarer_collections():
+    with inference_cache.kept(), rarer_collections():
         return _extract(Path(root), repo, exclude, progress, strict, jobs, previous,
                         on_fragment, limits or Limits())
 
@@ -87,7 +87,7 @@ GC_THRESHOLDS = (100_000, 20, 100)
 
 
 @contextmanager
-def _rarer_collections():
+def rarer_collections():
     before = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     try:
