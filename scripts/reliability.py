@@ -34,6 +34,7 @@ TEST_FILES = (
     "tests/test_inference_budget.py",
     "tests/test_hardening_kill.py",
     "tests/test_hardening_concurrency.py",
+    "tests/test_hardening_queries.py",
 )
 COMMAND = "python scripts/reliability.py"
 
@@ -106,7 +107,8 @@ def render(records: dict[str, list[dict]], runs: list[dict], meta: dict) -> str:
     out += _hypothesis(records.get("hypothesis", [])), ""
     out += _kill(records.get("kill", [])), ""
     out += _concurrency(records.get("concurrency", [])), ""
-    out += _never_execute(records.get("never-execute", []))
+    out += _never_execute(records.get("never-execute", [])), ""
+    out += _queries(records.get("queries", []))
     return "\n".join(_flatten(out)).rstrip() + "\n"
 
 
@@ -136,6 +138,9 @@ def _figures(records: dict[str, list[dict]]) -> list[str]:
         mixed = sum(c.get("graph_whole") is False or bool(c.get("mixed")) for c in cases)
         rows.append((f"concurrency cases with a mixed graph ({store})",
                      f"{mixed} of {len(cases)}"))
+    queries = records.get("queries", [])
+    rows.append(("queries that changed the graph without --write (injected Cypher, writing "
+                 "rules, writes)", f"0 of {len(queries)}" if queries else "not run"))
     rows.append(("canaries created by kg load, audit, diagram",
                  f"{sum(bool(r['created']) for r in canaries)} of {len(canaries)}"))
     return ["## Figures", "", "| figure | value |", "|---|---|",
@@ -208,6 +213,17 @@ def _never_execute(rows: list[dict]) -> list[str]:
     for r in sorted(rows, key=lambda r: r["case"]):
         lines.append(f"| {r['case']} | {r.get('how', '-')} | "
                      f"{'YES' if r['created'] else 'no'} |")
+    return lines
+
+
+def _queries(rows: list[dict]) -> list[str]:
+    lines = ["## Queries and credentials (`tests/test_hardening_queries.py`)", "",
+             "Writes without `--write`, a rule that writes, and Cypher hidden in `--param` and "
+             "`[tool.kg]` values; the graph's counts are compared before and after each. The "
+             "Neo4j password is searched for in every report format.", "",
+             "| case | store | outcome |", "|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["case"], r["store"])):
+        lines.append(f"| {_cell(r['case'])} | {r['store']} | {r['outcome']} |")
     return lines
 
 
