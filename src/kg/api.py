@@ -202,6 +202,21 @@ def query(cypher: str, params: dict | None = None, store: str | None = None,
 
 
 CALLGRAPH_FORMATS = ("pycg", "json", "dot")
+CALLGRAPH_SUFFIXES = {"pycg": ".json", "json": ".json", "dot": ".dot"}
+
+
+def callgraph_names(sources) -> dict[str, Path]:
+    """Each source tree under the name its call graph is exported as (the folder's name, as
+    `kg load` names a repository), in the order given. Raises InputError when two share a
+    name: written side by side, one graph would overwrite the other."""
+    named: dict[str, Path] = {}
+    for source in map(Path, sources):
+        name = default_repo_name(source)
+        if name in named:
+            raise InputError(f"{named[name]} and {source} are both named {name!r}, so their "
+                             f"call graphs would overwrite each other; export them separately")
+        named[name] = source
+    return named
 
 
 def export_callgraph(store: str | None = None, repo: str | None = None, fmt: str = "pycg",
@@ -209,12 +224,14 @@ def export_callgraph(store: str | None = None, repo: str | None = None, fmt: str
                      source: Path | None = None) -> str:
     """The call graph of one loaded repository as text: PyCG's JSON, kg's own JSON (every
     candidate with how it was resolved and its confidence), or Graphviz dot. With source, of
-    that source tree analysed in memory instead (no store opened or written), as PyCG does."""
+    that source tree analysed in memory instead (no store opened or written), as PyCG does;
+    calls for several trees in one process give each the text it gets alone (the extraction
+    forgets each tree), astroid's standard-library trees and builtins built once for all."""
     if fmt not in CALLGRAPH_FORMATS:
         raise InputError(f"unknown call graph format {fmt!r}; one of "
                          f"{', '.join(CALLGRAPH_FORMATS)}")
     if source is not None:
-        name = repo or Path(source).resolve().name
+        name = repo or default_repo_name(Path(source))
         facts = extract(Path(source), name).facts
         edges = callgraph.edges_from_facts(facts)
         callers = callgraph.definitions_from_facts(facts)
