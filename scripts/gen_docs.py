@@ -36,9 +36,10 @@ def cli_markdown() -> str:
 
 def commands(group: click.Command, path: list[str]):
     yield path, group
-    if isinstance(group, click.Group):
-        for name in sorted(group.commands):
-            yield from commands(group.commands[name], [*path, name])
+    if isinstance(group, click.Group):   # through click's API: kg's group imports lazily
+        ctx = click.Context(group, info_name=path[-1])
+        for name in group.list_commands(ctx):
+            yield from commands(group.get_command(ctx, name), [*path, name])
 
 
 def schema_markdown() -> str:

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.diagram import classes as class_diagrams
@@ -23,11 +24,11 @@ from kg.loader.extract import rarer_collections
 from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, callgraph, open_store
-from kg.report import FORMATS, build, render
-from kg.report import baseline as baselines
-from kg.rules import engine, fixtures
-from kg.rules.config import find_config
-from kg.rules.rule import Rule, load_rules
+
+if TYPE_CHECKING:   # the audit's modules are imported by the functions that run them: a
+    # command that runs none starts without them (jsonschema, yaml: ~50 ms a process)
+    from kg.rules import engine, fixtures
+    from kg.rules.rule import Rule
 
 
 @dataclass
@@ -300,6 +301,10 @@ def audit(store: str | None = None, repo: str | None = None, rules_dirs: tuple =
 
 
 def _audit_on(graph, repo, rules_dirs, select, ignore, params, baseline):
+    from kg.rules import engine
+    from kg.rules.config import find_config
+    from kg.rules.rule import load_rules
+
     rules = load_rules(tuple(Path(d) for d in rules_dirs))
     load_record = _one_repository(graph, repo)
     config = find_config(Path(load_record["source"]))
@@ -351,6 +356,10 @@ def audit_report(store: str | None = None, repo: str | None = None, rules_dirs: 
                  update_baseline: bool = False, fmt: str = "md",
                  database: str | None = None) -> AuditReport:
     """Audit one repository and render the report; with update_baseline, accept its findings."""
+    from kg.report import FORMATS, build, render
+    from kg.report import baseline as baselines
+    from kg.rules import engine
+
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
     if update_baseline and baseline is None:
@@ -381,6 +390,8 @@ def audit_report(store: str | None = None, repo: str | None = None, rules_dirs: 
 
 def rules(rules_dirs: tuple = ()) -> list[Rule]:
     """The bundled rules and those in rules_dirs, by id."""
+    from kg.rules.rule import load_rules
+
     return load_rules(tuple(Path(d) for d in rules_dirs))
 
 
@@ -393,6 +404,8 @@ def rule(rule_id: str, rules_dirs: tuple = ()) -> Rule:
 
 def check_rules(folder: str | Path) -> list[fixtures.RuleCheck]:
     """Run each rule in folder on its annotated fixture folder/<id>/, in a throwaway store."""
+    from kg.rules import fixtures
+
     folder = Path(folder)
     own = [r for r in rules((folder,)) if r.path.parent == folder and r.kind == "constraint"]
     if not own:

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg import __version__, api
-from kg.cli.audit import audit, rules
-from kg.cli.diagram import diagram
 from kg.cli.errors import reported
-from kg.cli.export import export
 from kg.cli.options import parse_params, store_options
 from kg.cli.output import cell, render
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported from their modules when one is run (or listed,
+    as --help does): every kg process starts without what it does not run, e.g. `kg export
+    callgraph` without the audit's rules and report (jsonschema, yaml)."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy            # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute = self.lazy[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+SUBCOMMANDS = {"audit": "kg.cli.audit:audit", "rules": "kg.cli.audit:rules",
+               "diagram": "kg.cli.diagram:diagram", "export": "kg.cli.export:export"}
+
+
+@click.group(cls=LazyGroup, lazy=SUBCOMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli():
     """kg: a code knowledge graph for auditing Python codebases.
@@ -120,8 +141,11 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), transient=True, console=None)
+        from rich import progress as bar  # imported only when a bar is shown
+
+        self.bar = bar.Progress(bar.TextColumn("{task.description}"), bar.BarColumn(),
+                                bar.MofNCompleteColumn(), bar.TimeElapsedColumn(),
+                                transient=True, console=None)
         self.bar.start()
         return self.update
 
@@ -167,12 +191,6 @@ def _print_summary(s: api.LoadSummary) -> None:
         click.echo(f"  files partly extracted after an internal error ({len(s.step_errors)}):")
         for file, message in sorted(s.step_errors.items()):
             click.echo(f"    {file}: {message}")
-
-
-cli.add_command(audit)
-cli.add_command(diagram)
-cli.add_command(rules)
-cli.add_command(export)
 
 
 def main() -> None:

@@ -6,9 +6,6 @@ import csv
 import io
 import json
 
-from rich.console import Console
-from rich.table import Table
-
 
 def cell(value) -> str:
     if value is None:
@@ -30,6 +27,10 @@ def render(columns: list[str], rows: list[list], fmt: str) -> str:
         writer.writerow(columns)
         writer.writerows([cell(v) for v in row] for row in rows)
         return buffer.getvalue().rstrip("\n")
+    # rich only for tables: the runs that print none start without it
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(show_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, overflow="fold")
