@@ -4,6 +4,7 @@ the subcommands are still all there for --help and the docs."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -53,3 +54,35 @@ def test_every_subcommand_is_listed_and_runs_in_process():
     assert json.loads(shown.output)["main"] == ["main.Base.run", "main.Impl.__init__"]
     unknown = runner.invoke(cli, ["exprot"])
     assert unknown.exit_code == 2 and "No such command 'exprot'" in unknown.output
+
+
+EXIT_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen", gc.get_freeze_count(), file=sys.stderr))
+from kg.cli.main import main
+sys.argv = ["kg", *sys.argv[1:]]
+main()
+"""
+
+
+def run_main(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", EXIT_PROBE, *argv], capture_output=True,
+                          text=True)
+
+
+def test_the_console_script_leaves_its_heap_to_the_os_at_exit():
+    done = run_main("export", "callgraph", str(PROGRAM))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["main"] == ["main.Base.run", "main.Impl.__init__"]
+    frozen = int(done.stderr.split("frozen ", 1)[1].split()[0])
+    assert frozen > 10_000          # the command's objects, kg's and astroid's modules
+    failed = run_main("export", "callgraph", str(PROGRAM / "nowhere"))
+    assert failed.returncode == 2 and "does not exist" in failed.stderr
+    assert "frozen" in failed.stderr   # an error exit leaves the heap too
+
+
+def test_cli_in_process_freezes_nothing():
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(cli, ["export", "callgraph", str(PROGRAM)])
+    assert result.exit_code == 0, result.output
+    assert gc.get_freeze_count() == before
