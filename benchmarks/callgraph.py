@@ -7,15 +7,21 @@ and overall, the time each tool took for all programs, and each tool's
 missed and wrong edges.
 
     pip install pycg==0.0.7 pyan3            # the other tools (0.0.8 of PyCG does not import)
-    python benchmarks/callgraph.py           # kg, kg-cli, PyCG, pyan3
+    python benchmarks/callgraph.py           # kg, kg-batch, kg-cli, PyCG, PyCG's API, pyan3
     python benchmarks/callgraph.py --tools kg --category lambdas
 
 How each tool runs (all programs, one after another, wall time for the lot):
 - kg: what `kg export callgraph PROGRAM` does (the source tree analysed in memory by kg's
   loader, astroid parse and inference and every extraction step, and the graph written in
   PyCG's format; no store), called in this process (`api.export_callgraph(source=...)`).
-- kg-cli: the same command, a process per program, as PyCG runs: the figure to set against
-  PyCG's when comparing whole runs (each process pays Python's and kg's start-up).
+- kg-batch: one `kg export callgraph PROGRAM... -o FOLDER` process for all programs (kg's
+  console script run by the real interpreter): Python's and kg's start-up and astroid's
+  builtins and stdlib trees paid once, each program's graph the same as its own process
+  gives (tests/test_export_batch.py). The programs are copied to folders named
+  `category.name` first, outside the time (the graphs are named after the folders).
+- kg-cli: `kg export callgraph PROGRAM -o OUT`, a process per program (the console script
+  again), as PyCG runs: each process pays Python's and kg's start-up and astroid's
+  building of builtins.
 - kg-store (only with --tools): `kg load` into one embedded store + `kg export callgraph`
   from it, per program, in this process. Same graph as kg; the extra time is the store's
   writes (about 1 s per load, whatever its size).
@@ -36,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,9 +55,10 @@ if __package__ in (None, ""):   # run as a script: make `benchmarks` importable
 from benchmarks import callgraph_score as scoring  # noqa: E402
 from benchmarks import common  # noqa: E402
 
-TOOLS = ("kg", "kg-cli", "kg-store", "pycg", "pycg-api", "pyan3")
-DEFAULT_TOOLS = ("kg", "kg-cli", "pycg", "pycg-api", "pyan3")
+TOOLS = ("kg", "kg-batch", "kg-cli", "kg-store", "pycg", "pycg-api", "pyan3")
+DEFAULT_TOOLS = ("kg", "kg-batch", "kg-cli", "pycg", "pycg-api", "pyan3")
 CHILD_TIMEOUT = 120     # seconds for one tool on one program
+BATCH_TIMEOUT = 600     # seconds for kg-batch's one process on every program
 
 
 # -- PyCG --------------------------------------------------------------------------------------
@@ -158,7 +166,11 @@ def run_kg_store(chosen: list[scoring.Program]) -> scoring.Score:
     return scoring.run_kg_store(chosen)
 
 
-KG_CLI = "import sys; from kg.cli.main import cli; cli(sys.argv[1:])"
+def kg_command(python: str = sys.executable) -> list[str]:
+    """`kg` as a user runs it: the console script installed beside the interpreter, run by
+    that interpreter (no shim in between), else `python -m kg` (the same entry, main())."""
+    script = Path(python).parent / "kg"
+    return [python, str(script)] if script.is_file() else [python, "-m", "kg"]
 
 
 def run_kg_cli(chosen: list[scoring.Program], python: str = sys.executable) -> scoring.Score:
@@ -168,28 +180,66 @@ def run_kg_cli(chosen: list[scoring.Program], python: str = sys.executable) -> s
     with tempfile.TemporaryDirectory(prefix="kg-cli-out-") as tmp:
         for i, program in enumerate(chosen):
             out = Path(tmp) / f"{i}.json"
-            command = [python, "-c", KG_CLI, "export", "callgraph", str(program.folder),
+            command = [*kg_command(python), "export", "callgraph", str(program.folder),
                        "--repo", f"{program.category}.{program.name}", "-o", str(out)]
             results[program] = _child_graph(command, out, program.folder)
     return scoring.score("kg-cli", results, time.perf_counter() - started)
+
+
+def run_kg_batch(chosen: list[scoring.Program], python: str = sys.executable) -> scoring.Score:
+    """One `kg export callgraph PROGRAM... -o FOLDER` process for all programs. Each graph
+    is written as NAME.json, NAME the program folder's name, and several categories have a
+    `simple`: the programs are first copied (outside the time) to folders named
+    `category.name`, which changes no module name (a program's root is not a package)."""
+    with tempfile.TemporaryDirectory(prefix="kg-batch-") as tmp:
+        copies = {}
+        for program in chosen:
+            copies[program] = Path(tmp) / "programs" / f"{program.category}.{program.name}"
+            shutil.copytree(program.folder, copies[program])
+        out = Path(tmp) / "graphs"
+        command = [*kg_command(python), "export", "callgraph", *map(str, copies.values()),
+                   "-o", str(out)]
+        started = time.perf_counter()
+        done, problem = _run(command, Path(tmp), BATCH_TIMEOUT)
+        seconds = time.perf_counter() - started
+        results = {program: _graph_written(out / f"{copy.name}.json", done, problem)
+                   for program, copy in copies.items()}
+    return scoring.score("kg-batch", results, seconds)
 
 
 # -- shared ------------------------------------------------------------------------------------
 
 def _child_graph(command: list[str], out: Path, cwd: Path
                  ) -> tuple[scoring.Graph | None, str | None]:
+    done, problem = _run(command, cwd, CHILD_TIMEOUT)
+    if done is not None and done.returncode != 0:
+        return None, _last_line(done)
+    return _graph_written(out, done, problem)
+
+
+def _run(command: list[str], cwd: Path, timeout: float
+         ) -> tuple[subprocess.CompletedProcess | None, str | None]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env,
-                              timeout=CHILD_TIMEOUT)
+        return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env,
+                              timeout=timeout), None
     except subprocess.TimeoutExpired:
-        return None, f"timed out after {CHILD_TIMEOUT} s"
-    if done.returncode != 0 or not out.exists():
-        return None, (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:300]
+        return None, f"timed out after {timeout} s"
+
+
+def _graph_written(out: Path, done: subprocess.CompletedProcess | None, problem: str | None
+                   ) -> tuple[scoring.Graph | None, str | None]:
+    """The graph a child wrote to out, else why there is none."""
+    if not out.exists():
+        return None, problem or _last_line(done)
     try:
         return json.loads(out.read_text()), None
     except json.JSONDecodeError as e:
         return None, f"unreadable output: {e}"
+
+
+def _last_line(done: subprocess.CompletedProcess) -> str:
+    return (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:300]
 
 
 def _version(python: str, distribution: str) -> str | None:
@@ -199,7 +249,7 @@ def _version(python: str, distribution: str) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-RUNNERS = {"kg": run_kg, "kg-cli": run_kg_cli, "kg-store": run_kg_store, "pycg": run_pycg,
+RUNNERS = {"kg": run_kg, "kg-batch": run_kg_batch, "kg-cli": run_kg_cli, "kg-store": run_kg_store, "pycg": run_pycg,
            "pycg-api": run_pycg_in_process, "pyan3": run_pyan}
 VERSIONS = {"pycg": pycg_version, "pycg-api": pycg_version, "pyan3": pyan_version}
 
