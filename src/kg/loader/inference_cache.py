@@ -16,6 +16,17 @@ since that build began (nested builds pass the request to the enclosing one);
 outside a build it still empties the whole cache. The loader empties it itself before
 each module it extracts (`forget`), which keeps what kg finds what it was with astroid's
 own emptying.
+
+A module build also records each `obj.attr = value` of the module on what `obj` infers to
+(astroid's `delayed_assattr`), even when that is another module's class or module: building
+`unittest.result` adds its `sys.stdout = ...` to the `sys` module, so after it `sys.stdout`
+infers to a StringIO as well. Which stdlib modules inference has built depends on which
+modules were extracted before, and in which process (parallel.py), so kg's graph did. While
+`kept()` is active, a module built while the target is extracted records such assignments
+only on its own nodes. The target's own modules, built once in a fixed order before any
+extraction (`project_builds`), keep recording on each other and on the stdlib (the target
+may well redirect `sys.stdout`); what they recorded outside the target is taken back when
+the block ends, so the next load in the process does not see it.
 """
 
 from __future__ import annotations
@@ -24,11 +35,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
 
-from astroid import context, transforms
+from astroid import bases, context, nodes, objects, transforms
 from astroid.builder import AstroidBuilder
+from astroid.exceptions import InferenceError
 
 # one [cache size when the build began, emptying asked for] per module build in progress
 _builds: list[list] = []
+# the target's own modules are being built (parse.py); their assignments outside them
+_project: list[bool] = [False]
+_recorded: list[tuple[dict, str, nodes.AssignAttr]] = []
 
 
 @contextmanager
@@ -38,13 +53,28 @@ def kept() -> Iterator[None]:
         yield
         return
     invalidate, post_build = transforms._invalidate_cache, AstroidBuilder._post_build
+    assattr = AstroidBuilder.delayed_assattr
     transforms._invalidate_cache = _invalidate
     AstroidBuilder._post_build = _tracked(post_build)
+    AstroidBuilder.delayed_assattr = _confined(assattr)
     try:
         yield
     finally:
         transforms._invalidate_cache, AstroidBuilder._post_build = invalidate, post_build
+        AstroidBuilder.delayed_assattr = assattr
         _builds.clear()
+        while _recorded:
+            _take_back(*_recorded.pop())
+
+
+@contextmanager
+def project_builds() -> Iterator[None]:
+    """The modules built directly within the block are the target's own (see above)."""
+    _project[0] = True
+    try:
+        yield
+    finally:
+        _project[0] = False
 
 
 def forget() -> None:
@@ -80,3 +110,44 @@ def _forget_since(start: int) -> None:
     cache = context._INFERENCE_CACHE
     for key in list(islice(cache, min(start, len(cache)), None)):
         del cache[key]
+
+
+def _confined(delayed_assattr):
+    def _delayed_assattr(self, node: nodes.AssignAttr) -> None:
+        delayed_assattr(self, node)
+        own = _project[0] and len(_builds) == 1     # not a build nested in the target's
+        for attrs in _recorded_outside(node):
+            if own:
+                _recorded.append((attrs, node.attrname, node))
+            else:
+                _take_back(attrs, node.attrname, node)
+    return _delayed_assattr
+
+
+def _recorded_outside(node: nodes.AssignAttr) -> list[dict]:
+    """The attribute tables outside node's module that `delayed_assattr` added node to: of
+    what `node.expr` infers to (cached by the inference it just made)."""
+    module = node.root()
+    found = []
+    try:
+        values = list(node.expr.infer())
+    except InferenceError:
+        return found
+    for value in values:
+        if type(value) in (bases.Instance, objects.ExceptionInstance):
+            value = value._proxied
+        if not isinstance(value, nodes.NodeNG) or value.root() is module:
+            continue
+        for attrs in (getattr(value, "instance_attrs", None), getattr(value, "locals", None)):
+            if isinstance(attrs, dict) and any(v is node for v in attrs.get(node.attrname, ())):
+                found.append(attrs)
+    return found
+
+
+def _take_back(attrs: dict, name: str, node: nodes.AssignAttr) -> None:
+    values = attrs.get(name)
+    if values is None:
+        return
+    values[:] = [v for v in values if v is not node]
+    if not values:
+        del attrs[name]

@@ -32,6 +32,7 @@ from astroid.manager import AstroidManager
 from astroid.nodes import ClassDef
 from astroid.nodes._base_nodes import LookupMixIn
 
+from kg.loader import inference_cache
 from kg.loader.discover import SourceFile
 from kg.loader.limits import Limits, max_nesting
 
@@ -57,7 +58,8 @@ def parse(files: list[SourceFile], limits: Limits | None = None) -> list[ParsedM
     manager = safe_manager()
     _forget_all_if_search_path_changed(manager)
     limits = limits or Limits()
-    parsed = [parse_one(manager, f, limits) for f in files]
+    with inference_cache.project_builds():
+        parsed = [parse_one(manager, f, limits) for f in files]
     for p in parsed:
         if p.tree is not None:
             manager.astroid_cache[p.source.module] = p.tree
