@@ -146,14 +146,105 @@ def test_another_load_in_the_store_makes_the_cache_stale(project, tmp_path):
     assert_equal_to_full(src, store)
 
 
+def names(imports=(), binds=(), through=()) -> dict:
+    return {"imports": list(imports), "binds": list(binds), "through": list(through)}
+
+
 def test_dependency_rule():
-    modules = {"pkg", "pkg.a", "pkg.b", "pkg.c", "pkg.sub", "pkg.sub.deep"}
-    imports = {"pkg": ["pkg", "pkg.a"], "pkg.b": ["pkg"], "pkg.c": ["pkg.sub"],
-               "pkg.sub": [], "pkg.a": []}
-    texts = {"pkg.c": {"deep", "x"}, "pkg.b": {"y"}}
-    # pkg re-exports from pkg.a, pkg.b imports pkg: both depend on pkg.a
-    assert incremental.importers({"pkg.a"}, imports, texts, modules) == {"pkg", "pkg.b"}
-    # pkg.c imports pkg.sub and names `deep`: astroid may reach pkg.sub.deep without an import
-    assert incremental.importers({"pkg.sub.deep"}, imports, texts, modules) == {"pkg.c"}
-    assert incremental.importers({"pkg.c"}, imports, texts, modules) == set()
+    modules = {"pkg", "pkg.a", "pkg.b", "pkg.c", "pkg.d", "pkg.e", "pkg.f", "pkg.sub",
+               "pkg.sub.deep"}
+    names_of = {
+        "pkg": names(["pkg.a", "pkg.a.x"], ["pkg.a.x"], ["pkg.a"]),       # from pkg.a import x
+        "pkg.b": names(["pkg", "pkg.x"], ["pkg.x"], ["pkg"]),             # from pkg import x
+        "pkg.c": names(["pkg", "pkg.sub"], ["pkg", "pkg.sub"]),           # import pkg.sub
+        "pkg.d": names(["pkg.sub", "pkg.sub.y"], ["pkg.sub.y"], ["pkg.sub"]),  # from pkg.sub..
+        "pkg.e": names(["pkg.f", "pkg.f.tools"], ["pkg.f.tools"], ["pkg.f"]),  # from pkg.f..
+        "pkg.f": names(["pkg.sub"], ["pkg.sub"]),                 # import pkg.sub as tools
+        "pkg.sub": names(), "pkg.a": names()}
+    texts = {"pkg.c": {"deep", "x"}, "pkg.b": {"y"}, "pkg.d": {"deep", "y"},
+             "pkg.e": {"tools", "deep"}}
+    # pkg re-exports from pkg.a, pkg.b and pkg.c import pkg: all depend on pkg.a
+    assert incremental.importers({"pkg.a"}, names_of, texts, modules) == {"pkg", "pkg.b",
+                                                                          "pkg.c"}
+    # pkg.c holds pkg.sub and names `deep`: astroid may reach pkg.sub.deep without an import;
+    # pkg.e holds it through pkg.f's re-export; pkg.d names `deep` but holds no pkg.sub
+    assert incremental.importers({"pkg.sub.deep"}, names_of, texts, modules) == {"pkg.c",
+                                                                                 "pkg.e"}
+    # `from pkg.sub import y` reads pkg.sub, never pkg/__init__.py: pkg.d does not depend on pkg
+    assert incremental.importers({"pkg"}, names_of, texts, modules) == {"pkg.b", "pkg.c"}
+    assert incremental.importers({"pkg.c"}, names_of, texts, modules) == set()
     assert incremental.changed_names({"f": "1", "g": "2"}, {"f": "1", "h": "3"}) == {"g", "h"}
+
+
+PACKAGE_INIT = "from lem.gpu import visible_devices as devices\n"
+THROUGH_THE_PACKAGE = {     # each must see what lem/domain/__init__.py binds
+    "lem/probe_from.py": "from lem.domain import devices\n\n\ndef run():\n"
+                         "    return devices(1)\n",
+    "lem/probe_import.py": "import lem.domain.metrics\n\n\ndef run():\n"
+                           "    return lem.domain.devices(1)\n",
+}
+ALSO = {
+    # a submodule reached as an attribute of its package, without an import of its own
+    "lem/domain/shapes.py": "class Square:\n    def area(self):\n        return 1\n\n\n"
+                            "class Circle:\n    def area(self):\n        return 3\n\n\n"
+                            "def make():\n    return Square()\n",
+    "lem/probe_sub.py": "import lem.domain\n\n\ndef run():\n"
+                        "    return lem.domain.shapes.make().area()\n",
+    # a leaf, and a module that names it while importing only from a sibling
+    "lem/report.py": "def report(results):\n    return len(results)\n",
+    "lem/summary.py": "from lem.results import load_result\n\n\ndef summary(path):\n"
+                      "    report = load_result(path)\n    return report\n",
+}
+
+
+@pytest.fixture
+def package_project(tmp_path):
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURE, root)
+    src = root / "src"
+    (src / "lem/domain/__init__.py").write_text(PACKAGE_INIT)
+    for file, text in {**THROUGH_THE_PACKAGE, **ALSO}.items():
+        (src / file).write_text(text)
+    store = str(tmp_path / "store")
+    api.load(src, store=store, repo=REPO, jobs=1)
+    return src, store
+
+
+def test_a_package_edit_reextracts_who_reads_the_package_not_who_passes_through_it(
+        package_project):
+    src, store = package_project
+    # lem/domain/__init__.py now binds another function as `devices`; runner, matrix,
+    # results, config, cli import `from lem.domain.x import ...`, which never reads it
+    edit(src / "lem/domain/__init__.py", "from lem.gpu import visible_devices as devices",
+         "from lem.workdir import prepare_workdir as devices")
+    summary = api.load(src, store=store, repo=REPO, jobs=1)
+    assert summary.incremental
+    # lem.domain, the two probes and probe_sub (`import lem.domain` reads it too)
+    assert summary.reextracted == 1 + len(THROUGH_THE_PACKAGE) + 1
+    assert_equal_to_full(src, store)
+    assert (f"{REPO}:Function:lem.probe_from.run",
+            f"{REPO}:Function:lem.workdir.prepare_workdir") in calls_of(store)
+
+
+def calls_of(store: str) -> set[tuple[str, str]]:
+    return {(a, b) for type, a, b, _ in stored_graph(store)[1] if type == "CALLS"}
+
+
+def test_a_submodule_reached_as_an_attribute_reextracts_who_reaches_it(package_project):
+    src, store = package_project
+    edit(src / "lem/domain/shapes.py", "return Square()", "return Circle()")
+    summary = api.load(src, store=store, repo=REPO, jobs=1)
+    assert summary.reextracted == 2             # shapes and probe_sub, which holds lem.domain
+    assert_equal_to_full(src, store)
+    assert (f"{REPO}:Function:lem.probe_sub.run",
+            f"{REPO}:Function:lem.domain.shapes.Circle.area") in calls_of(store)
+
+
+def test_a_leaf_edit_reextracts_only_the_leaf(package_project):
+    src, store = package_project
+    # lem.summary names `report` and imports from under lem, but holds no module object of
+    # lem: it cannot reach lem.report without importing it
+    edit(src / "lem/report.py", "return len(results)", "return len(results) + 1")
+    summary = api.load(src, store=store, repo=REPO, jobs=1)
+    assert summary.incremental and summary.reextracted == 1
+    assert_equal_to_full(src, store)

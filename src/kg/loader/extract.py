@@ -53,7 +53,7 @@ class Extraction:
     incremental: bool = False               # fragments of unchanged modules were reused
     reextracted: int = 0                    # modules extracted by this load
     workers: int = 1                        # processes that extracted them
-    fragments: list[Fragment] = field(default_factory=list)   # the ones extracted now
+    fragments: list[Fragment] = field(default_factory=list)   # extracted now, until merged
     modules: dict[str, dict] = field(default_factory=dict)    # module -> {file, sha256, seconds}
     names: dict[str, str] = field(default_factory=dict)       # incremental.signature
     warnings: list[str] = field(default_factory=list)
@@ -121,12 +121,17 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
                          parse_errors={p.source.rel: p.error for p in parsed if p.error},
                          file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names)
         fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
-        for fragment in out.fragments if on_fragment else ():
-            on_fragment(fragment, project)
+        new = {f.module for f in out.fragments} if on_fragment else set()
+        out.fragments = []      # merged below, then dropped: the store write needs the memory
+        fragments = [parallel.unpacked(f) for f in fragments]   # workers' bytes, unpickled now
+        for fragment in fragments:
+            if fragment.module in new:
+                on_fragment(fragment, project)
         for fragment in fragments:
             out.modules[fragment.module] = {"file": fragment.file, "sha256": fragment.sha256,
                                             "seconds": round(fragment.seconds, 4),
-                                            "imports": fragment.imports}
+                                            "imports": fragment.imports,
+                                            "binds": fragment.binds, "through": fragment.through}
             if fragment.step_error:
                 out.step_errors[fragment.file] = fragment.step_error
         merge(fragments, project.facts, project)
@@ -150,12 +155,10 @@ def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None
     if previous is not None:
         before = {m: row for m, row in previous.manifest.modules.items()}
         kept = {m for m in before if m in project.modules}
-        imports = {}
-        for module in kept:
-            if before[module]["sha256"] == project.modules[module].sha256:
-                imports[module] = before[module].get("imports", [])
+        names_of = {m: before[m] for m in kept
+                    if before[m]["sha256"] == project.modules[m].sha256}
         wanted = incremental.to_extract(
-            project, previous.hashes(), imports,
+            project, previous.hashes(), names_of,
             incremental.changed_names(previous.manifest.names, out.names))
         chosen = [c for c in contexts if c.module_name in wanted]
         out.incremental = True

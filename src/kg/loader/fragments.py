@@ -101,6 +101,8 @@ class Fragment:
     step_error: str | None = None
     seconds: float = 0.0            # CPU seconds its extraction took
     process_bound: tuple[str, ...] = ()   # pending keys left in the extracting process
+    binds: list[str] = field(default_factory=list)      # ModuleNames.binds
+    through: list[str] = field(default_factory=list)    # ModuleNames.through
 
 
 Step = Callable[[ModuleContext], None]
@@ -132,10 +134,12 @@ def extract_module(ctx: ModuleContext, steps: Iterable[Step], strict: bool) -> F
     # joined to nothing, a contribution keeps only its records, not its process's caches
     pending = {key: CONTRIBUTIONS[key](None, project.pending.pop(key))
                for key in CONTRIBUTIONS if key in project.pending}
+    names = module_names(ctx)
     return Fragment(module=ctx.module_name, file=ctx.file, sha256=ctx.parsed.sha256,
-                    facts=facts, pending=pending, imports=imported_modules(ctx),
+                    facts=facts, pending=pending, imports=names.imports,
                     step_error=error, seconds=time.process_time() - started,
-                    process_bound=process_bound(project))
+                    process_bound=process_bound(project), binds=names.binds,
+                    through=names.through)
 
 
 def process_bound(project: Project) -> tuple[str, ...]:
@@ -171,23 +175,44 @@ def _merge_facts(part: FragmentFacts, facts: Facts, enters: set) -> None:
         facts.edges.append(edge)
 
 
-def imported_modules(ctx: ModuleContext) -> list[str]:
-    """Every dotted name the module's import statements may load, packages included:
-    `import a.b` -> a, a.b; `from .c import d` -> pkg, pkg.c, pkg.c.d (d may be a module)."""
-    found: set[str] = set()
+@dataclass(frozen=True)
+class ModuleNames:
+    """What a module's import statements read and bind (incremental.py): `import a.b` reads
+    and binds a and a.b (a.b is looked up in a's names first); `import a.b as c` binds a.b
+    alone; `from .c import d` reads pkg.c and pkg.c.d (d may be a module), not pkg, since
+    astroid finds pkg.c by its name among the parsed modules, never through pkg's
+    `__init__`; it binds pkg.c.d, or whatever module pkg.c binds as d."""
+
+    imports: list[str]      # modules whose text the statements read
+    binds: list[str]        # module objects the statements may bind in the module's names
+    through: list[str]      # `from W import ...`: W, whose own bound modules may come along
+
+
+def module_names(ctx: ModuleContext) -> ModuleNames:
+    imports: set[str] = set()
+    binds: set[str] = set()
+    through: set[str] = set()
     for node in ctx.tree.nodes_of_class((nodes.Import, nodes.ImportFrom)):
         if isinstance(node, nodes.Import):
-            names = [name for name, _ in node.names]
-        else:
-            try:
-                base = node.root().relative_to_absolute_name(node.modname, node.level)
-            except Exception:  # a relative import beyond the top package names nothing
-                continue
-            names = [base, *(f"{base}.{name}" for name, _ in node.names if name != "*")]
-        for name in names:
-            parts = name.split(".")
-            found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
-    return sorted(found)
+            for name, alias in node.names:
+                parts = name.split(".")
+                prefixes = {".".join(parts[:end]) for end in range(1, len(parts) + 1)}
+                imports.update(prefixes)
+                binds.update(prefixes if alias is None else {name})
+            continue
+        try:
+            base = node.root().relative_to_absolute_name(node.modname, node.level)
+        except Exception:  # a relative import beyond the top package names nothing
+            continue
+        imports.add(base)
+        through.add(base)
+        for name, _ in node.names:
+            if name == "*":
+                binds.add(base)     # its `__all__` may name submodules
+            else:
+                imports.add(f"{base}.{name}")
+                binds.add(f"{base}.{name}")
+    return ModuleNames(sorted(imports), sorted(binds), sorted(through))
 
 
 class Unrelocatable(Exception):

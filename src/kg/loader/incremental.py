@@ -10,9 +10,14 @@ extracted again when
    seed too;
 2. it imports a seed, directly or through other modules (the reverse import
    closure): `import a.b` imports `a` and `a.b`, `from a import c` imports `a`
-   and `a.c` (re-exports through `__init__` are imports of the package), and a
-   module that imports a package and names one of its submodules (`pkg.sub.f`,
-   which astroid finds without an import) depends on that submodule;
+   and `a.c` (re-exports through `__init__` are imports of the package), but
+   `from a.b import c` imports `a.b` and `a.b.c`, not `a`: astroid finds `a.b`
+   by its name among the parsed modules and never reads `a/__init__.py` for it.
+   A module that holds a package's module object and names one of its
+   submodules (`pkg.sub.f`, which astroid finds without an import) depends on
+   that submodule; it holds the modules its imports bind (`import a.b` binds
+   `a` and `a.b`, `from a import c` binds `a.c` if it is a module) and, through
+   `from W import ...`, the modules W's imports bind in turn (a re-export);
 3. its text names a name whose index entry changed: a function renamed, a field
    added, a module added or removed (its last dotted part), ...; or
 4. the set of dunder methods the project's classes define changed (operators
@@ -78,23 +83,24 @@ def tokens(text: str | None) -> set[str]:
     return set(IDENTIFIER.findall(text or ""))
 
 
-def to_extract(project: Project, before_hashes: dict[str, str], imports: dict[str, list[str]],
-               names: set[str]) -> set[str]:
+def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[str, dict],
+               changed: set[str]) -> set[str]:
     """The modules to extract again. before_hashes: module -> sha256 in the previous load;
-    imports: module -> what it imported then (for the modules whose text is unchanged)."""
+    names_of: module -> its ModuleNames then ({"imports", "binds", "through"}), for the
+    modules whose text is unchanged; changed: the names whose index entry changed."""
     current = {name: p.sha256 for name, p in project.modules.items() if p.tree is not None}
-    if names & ALL_DUNDERS:
+    if changed & ALL_DUNDERS:
         return set(current)
     seeds = {m for m, sha in current.items() if before_hashes.get(m) != sha}
     seeds |= set(before_hashes) - set(current)
     texts = {m: tokens(project.modules[m].text) for m in current}
     out = set(seeds & set(current))
-    out |= {m for m, words in texts.items() if words & names}
-    out |= importers(seeds, imports, texts, set(project.modules))
+    out |= {m for m, words in texts.items() if words & changed}
+    out |= importers(seeds, names_of, texts, set(project.modules))
     return out & set(current)
 
 
-def importers(seeds: set[str], imports: dict[str, list[str]], texts: dict[str, set[str]],
+def importers(seeds: set[str], names_of: dict[str, dict], texts: dict[str, set[str]],
               modules: set[str]) -> set[str]:
     """Every module that imports a seed, directly or not (see the module docstring)."""
     children: dict[str, list[str]] = defaultdict(list)
@@ -103,14 +109,42 @@ def importers(seeds: set[str], imports: dict[str, list[str]], texts: dict[str, s
         if parent:
             children[parent].append(last)
     imported_by: dict[str, set[str]] = defaultdict(set)
-    for module, names in imports.items():
-        words = texts.get(module, set())
-        for name in names:
+    for module, names in names_of.items():
+        for name in names.get("imports", ()):
             imported_by[name].add(module)
-            for last in children.get(name, ()):
-                if last in words:
-                    imported_by[f"{name}.{last}"].add(module)
+        words = texts.get(module, set())
+        for submodule in _named_submodules(module, names_of, children, words):
+            imported_by[submodule].add(module)
     return _closure(seeds, imported_by)
+
+
+def _named_submodules(module: str, names_of: dict[str, dict], children: dict[str, list[str]],
+                      words: set[str]) -> set[str]:
+    """The submodules the module may reach as attributes (`pkg.sub`, which astroid finds
+    without an import) of a module object it holds: one its imports bind, one a module it
+    imports from binds in turn (a re-export), or a submodule of either that it names."""
+    held: set[str] = set()
+    stack = list(names_of.get(module, {}).get("binds", ()))
+    stack += [f"from {w}" for w in names_of.get(module, {}).get("through", ())]
+    reached: set[str] = set()
+    while stack:
+        item = stack.pop()
+        if item in held:
+            continue
+        held.add(item)
+        if item.startswith("from "):          # what a module imported from binds
+            found = names_of.get(item[5:], {})
+            stack += found.get("binds", ())
+            stack += [f"from {w}" for w in found.get("through", ())]
+            continue
+        found = names_of.get(item, {})        # a module object: its own bound modules
+        stack += found.get("binds", ())
+        stack += [f"from {w}" for w in found.get("through", ())]
+        for last in children.get(item, ()):
+            if last in words:
+                reached.add(f"{item}.{last}")
+                stack.append(f"{item}.{last}")
+    return reached
 
 
 def _closure(seeds: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
