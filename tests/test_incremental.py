@@ -248,3 +248,19 @@ def test_a_leaf_edit_reextracts_only_the_leaf(package_project):
     summary = api.load(src, store=store, repo=REPO, jobs=1)
     assert summary.incremental and summary.reextracted == 1
     assert_equal_to_full(src, store)
+
+
+def test_another_file_size_limit_or_inference_budget_makes_a_full_load(project):
+    src, store = project
+    # gpu.py is 5 lines: under 100 bytes it is reported, not read; the cache holds its facts
+    smaller = api.load(src, store=store, repo=REPO, jobs=1, max_file_mb=0.0001)
+    assert not smaller.incremental
+    assert "lem/gpu.py" in smaller.parse_errors
+    again = api.load(src, store=store, repo=REPO, jobs=1, max_file_mb=0.0001)
+    assert again.incremental and again.reextracted == 0
+    budget = api.load(src, store=store, repo=REPO, jobs=1, max_file_mb=0.0001,
+                      inference_budget=5.0)
+    assert not budget.incremental
+    back = api.load(src, store=store, repo=REPO, jobs=1)
+    assert not back.incremental and not back.parse_errors
+    assert_equal_to_full(src, store)

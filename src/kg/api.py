@@ -85,13 +85,13 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
         graph.lock_for_writing()
         folder = facts_cache_folder(graph, repo, database)
         source = str(path.resolve())
+        limits = Limits.of(inference_budget, max_file_mb)
         record = None if full else _load_record(graph, repo)
-        previous = None if full else facts_cache.read(folder, repo, source, record)
+        previous = None if full else facts_cache.read(folder, repo, source, record, limits)
         _retry_over_budget(previous, record)
         writer = facts_cache.Writer(folder)
         extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
-                             previous=previous, on_fragment=writer.add,
-                             limits=Limits.of(inference_budget, max_file_mb))
+                             previous=previous, on_fragment=writer.add, limits=limits)
         if len(extraction.parse_errors) == extraction.files:
             writer.abandon()
             raise InputError(_nothing_loaded(path, extraction.parse_errors))
@@ -126,7 +126,8 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             raise
         if progress:
             progress("write", 1, 1)
-        _commit_cache(writer, extraction, previous, repo, source, facts_cache.load_key(load_node))
+        _commit_cache(writer, extraction, previous, repo, source, facts_cache.load_key(load_node),
+                      facts_cache.limits_key(limits))
         seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
         return LoadSummary(
             repo=repo, source=str(path), store=graph.uri, files=extraction.files, counts=counts,
@@ -176,7 +177,8 @@ def _load_record(graph, repo: str) -> dict | None:
     return next((r for r in loads if r.get("repo") == repo), None)
 
 
-def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: str) -> None:
+def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: str,
+                  limits: str) -> None:
     """The new manifest: the fragments written now, and the previous ones still valid."""
     if writer.broken:
         facts_cache.clear(writer.folder)
@@ -191,7 +193,7 @@ def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: s
             return
         modules[module] = {**row, "fragment": name}
     writer.commit(facts_cache.Manifest(repo=repo, source=source, load=stamp, modules=modules,
-                                       names=extraction.names))
+                                       names=extraction.names, limits=limits))
 
 
 def query(cypher: str, params: dict | None = None, store: str | None = None,

@@ -32,6 +32,7 @@ import astroid
 from kg import __version__
 from kg.loader.context import ModuleContext
 from kg.loader.fragments import Fragment, Unrelocatable, dumps, loads
+from kg.loader.limits import Limits
 from kg.model.schema import SCHEMA_VERSION
 
 FORMAT = 1
@@ -57,6 +58,7 @@ class Manifest:
     load: str                                  # load_key of the Load node it goes with
     modules: dict[str, dict]                   # module -> {file, sha256, fragment, seconds}
     names: dict[str, str]                      # incremental.signature
+    limits: str = ""                           # limits_key of the load's Limits
     code: str = field(default_factory=code_digest)
     schema_version: int = SCHEMA_VERSION
     kg_version: str = __version__
@@ -80,8 +82,15 @@ class Previous:
         return {m: row.get("seconds", 0.0) for m, row in self.manifest.modules.items()}
 
 
-def read(folder: Path, repo: str, source: str, load: dict | None) -> Previous | None:
-    """The cache in folder if it is the one the store's current Load node went with."""
+def limits_key(limits: Limits) -> str:
+    """Facts made under another file size limit or inference budget are other facts."""
+    return f"budget={limits.inference_budget} max_file_bytes={limits.max_file_bytes}"
+
+
+def read(folder: Path, repo: str, source: str, load: dict | None,
+         limits: Limits | None = None) -> Previous | None:
+    """The cache in folder if it is the one the store's current Load node went with, made
+    under the same limits."""
     try:
         data = json.loads((folder / MANIFEST).read_text())
         manifest = Manifest(**data)
@@ -89,6 +98,7 @@ def read(folder: Path, repo: str, source: str, load: dict | None) -> Previous | 
         return None
     if (load is None or manifest.code != code_digest() or manifest.repo != repo
             or manifest.source != source or manifest.schema_version != SCHEMA_VERSION
+            or manifest.limits != limits_key(limits or Limits())
             or manifest.kg_version != __version__ or load_key(load) != manifest.load
             or load.get("kg_version") != __version__
             or load.get("schema_version") != SCHEMA_VERSION):
