@@ -37,7 +37,7 @@ from itertools import islice
 
 from astroid import bases, context, nodes, objects, transforms
 from astroid.builder import AstroidBuilder
-from astroid.exceptions import InferenceError
+from astroid.exceptions import AstroidError
 
 # one [cache size when the build began, emptying asked for] per module build in progress
 _builds: list[list] = []
@@ -131,8 +131,8 @@ def _recorded_outside(node: nodes.AssignAttr) -> list[dict]:
     found = []
     try:
         values = list(node.expr.infer())
-    except InferenceError:
-        return found
+    except (AstroidError, RecursionError, AttributeError, TypeError, ValueError):
+        return found      # what failed now failed as the build inferred it: nothing added
     for value in values:
         if type(value) in (bases.Instance, objects.ExceptionInstance):
             value = value._proxied
