@@ -132,7 +132,7 @@ def _recorded_outside(node: nodes.AssignAttr) -> list[dict]:
     try:
         values = list(node.expr.infer())
     except (AstroidError, RecursionError, AttributeError, TypeError, ValueError):
-        return found      # what failed now failed as the build inferred it: nothing added
+        return found      # rare (the build just inferred it, cached): astroid's records stay
     for value in values:
         if type(value) in (bases.Instance, objects.ExceptionInstance):
             value = value._proxied
