@@ -264,3 +264,28 @@ def test_another_file_size_limit_or_inference_budget_makes_a_full_load(project):
     back = api.load(src, store=store, repo=REPO, jobs=1)
     assert not back.incremental and not back.parse_errors
     assert_equal_to_full(src, store)
+
+
+CLONED = "def total(values):\n" + "".join(
+    f"    a{i} = values[{i}] + len(values) * 2\n" for i in range(7)) + "    return a0\n"
+
+
+def clone_edges(store: str) -> list:
+    return [e for e in stored_graph(store)[1] if e[0] == "HAS_CLONE" and ".clone_" in e[1]]
+
+
+def test_clones_between_a_kept_and_an_extracted_module(project):
+    src, store = project
+    (src / "lem/clone_a.py").write_text(CLONED)
+    (src / "lem/clone_b.py").write_text(CLONED)
+    api.load(src, store=store, repo=REPO, jobs=1)
+    assert len(clone_edges(store)) == 4                 # two runs of six, in both functions
+    edit(src / "lem/clone_b.py", "* 2", "- 2")
+    summary = api.load(src, store=store, repo=REPO, jobs=1)
+    assert summary.reextracted == 1           # clone_a's statements come from its fragment
+    assert clone_edges(store) == []
+    assert_equal_to_full(src, store)
+    edit(src / "lem/clone_b.py", "- 2", "* 2")
+    api.load(src, store=store, repo=REPO, jobs=1)
+    assert len(clone_edges(store)) == 4
+    assert_equal_to_full(src, store)

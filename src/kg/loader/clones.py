@@ -11,6 +11,10 @@ Runs below MIN_TOKENS (six `pass` or `x = 1` lines) are not hashed. Only hashes 
 at least two functions share become Clone nodes, so the graph stays small; each
 function points at a Clone once, with the lines of its first occurrence. A copied
 block of n statements shows up as n - WINDOW + 1 shared Clones between the two functions.
+
+Reading a function's statements is per module (`extract`, a step: its result is part
+of the module's fragment, so a module an incremental load keeps is not read again);
+comparing them is project-wide (`extract_project`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections import defaultdict
 
 from astroid import nodes
 
-from kg.loader.context import FUNCTIONS, Project
+from kg.loader.context import FUNCTIONS, ModuleContext, Project
 
 WINDOW = 6
 MIN_TOKENS = 40
@@ -28,9 +32,24 @@ NAME = "\0"       # marks a name token, renamed per window
 DEFINITIONS = FUNCTIONS + (nodes.ClassDef,)
 
 
+PENDING_KEY = "clones.functions"
+# a statement: its depth, its shape tokens, its first and last line
+Statement = tuple[int, list[str], int, int]
+
+
+def extract(ctx: ModuleContext) -> None:
+    """Each of the module's functions with its statements, in registration order."""
+    project = ctx.project
+    functions = project.pending.setdefault(PENDING_KEY, [])
+    for node in ctx.nodes_of(FUNCTIONS):
+        kg_id = project.id_of(node)
+        if kg_id is not None:
+            functions.append((kg_id, _statements(node)))
+
+
 def extract_project(project: Project) -> None:
     found: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for kg_id, statements, starts in _candidates(project):
+    for kg_id, statements, starts in _candidates(project.pending.get(PENDING_KEY) or []):
         for start in starts:
             digest, line, end_line = _window(statements[start:start + WINDOW])
             found[digest].setdefault(kg_id, (line, end_line))
@@ -51,11 +70,11 @@ def extract_project(project: Project) -> None:
                            end_line=end_line)
 
 
-Statement = tuple[nodes.NodeNG, int, list[str]]     # statement, depth, shape tokens
 _SHARED = object()      # a run shape more than one function has
 
 
-def _candidates(project: Project) -> list[tuple[str, list[Statement], list[int]]]:
+def _candidates(functions: list[tuple[str, list[Statement]]]
+                ) -> list[tuple[str, list[Statement], list[int]]]:
     """(function id, its statements, the starts of the runs worth hashing) per function.
 
     Two runs with the same hash have the same shape once every name is blanked out (the
@@ -64,16 +83,12 @@ def _candidates(project: Project) -> list[tuple[str, list[Statement], list[int]]
     """
     shapes: dict[tuple[str, ...], int] = {}     # a statement's blanked tokens -> its number
     owners: dict[tuple, object] = {}            # a run's blanked shape -> its function, or _SHARED
-    functions = []
-    for node in project.definitions():
-        if not isinstance(node, FUNCTIONS):
-            continue
-        kg_id = project.id_of(node)
-        statements = _statements(node)
+    found = []
+    for kg_id, statements in functions:
         blanked = [shapes.setdefault(tuple(NAME if t.startswith(NAME) else t for t in tokens),
-                                     len(shapes)) for _, _, tokens in statements]
-        sizes = [len(tokens) for _, _, tokens in statements]
-        depths = [depth for _, depth, _ in statements]
+                                     len(shapes)) for _, tokens, _, _ in statements]
+        sizes = [len(tokens) for _, tokens, _, _ in statements]
+        depths = [depth for depth, _, _, _ in statements]
         runs = []
         for start in range(len(statements) - WINDOW + 1):
             if sum(sizes[start:start + WINDOW]) < MIN_TOKENS:
@@ -85,25 +100,24 @@ def _candidates(project: Project) -> list[tuple[str, list[Statement], list[int]]
             if owner is not _SHARED and owner != kg_id:
                 owners[shape] = _SHARED
             runs.append((start, shape))
-        functions.append((kg_id, statements, runs))
+        found.append((kg_id, statements, runs))
     return [(kg_id, statements, [start for start, shape in runs if owners[shape] is _SHARED])
-            for kg_id, statements, runs in functions]
+            for kg_id, statements, runs in found]
 
 
 def _window(run: list[Statement]) -> tuple[str, int, int]:
     """(hash, first line, last line) of one run: names renamed by first use within it."""
-    shallowest = min(depth for _, depth, _ in run)
+    shallowest = min(depth for depth, _, _, _ in run)
     names: dict[str, str] = {}
     parts: list[str] = []
-    for _, depth, tokens in run:
+    for depth, tokens, _, _ in run:
         parts.append(f"|{depth - shallowest}")
         for token in tokens:
             if token.startswith(NAME):
                 token = names.setdefault(token, f"v{len(names)}")
             parts.append(token)
     digest = hashlib.sha1(" ".join(parts).encode()).hexdigest()[:16]
-    last = run[-1][0]
-    return digest, run[0][0].lineno, last.end_lineno or last.lineno
+    return digest, run[0][2], run[-1][3]
 
 
 def _statements(function: nodes.FunctionDef) -> list[Statement]:
@@ -118,7 +132,8 @@ def _statements(function: nodes.FunctionDef) -> list[Statement]:
         statement, depth = stack.pop()
         if isinstance(statement, DEFINITIONS):
             continue
-        out.append((statement, depth, _shape(statement)))
+        out.append((depth, _shape(statement), statement.lineno,
+                    statement.end_lineno or statement.lineno))
         inner = [c for c in statement.get_children() if c.is_statement]
         stack.extend((c, depth + 1) for c in reversed(inner))
     return out

@@ -39,7 +39,7 @@ from kg.model.facts import Facts
 
 # Each step sees one module at a time; all definitions of the project are registered first.
 STEPS = (structure.extract, classes.extract, calls.extract, imports.extract,
-         entrypoints.extract, spawns.extract)
+         entrypoints.extract, spawns.extract, clones.extract)
 
 
 @dataclass

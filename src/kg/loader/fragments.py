@@ -40,7 +40,7 @@ from itertools import islice
 import astroid
 from astroid import nodes
 
-from kg.loader import calls_dispatch, calls_flow, commands, inference_cache
+from kg.loader import calls_dispatch, calls_flow, clones, commands, inference_cache
 from kg.loader.context import ModuleContext, Project
 from kg.model.facts import Facts
 
@@ -71,6 +71,7 @@ CONTRIBUTIONS: dict[str, Callable] = {
     "cli": _merge_cli,
     "entrypoints.runners": _merge_lists,
     "spawns.commands": _merge_lists,
+    clones.PENDING_KEY: _merge_lists,
 }
 CACHES = frozenset({"calls.names", "calls_implicit.dunders", "classes", "imports.namespaces",
                     "calls.wrappers", "calls.lambdas", ENTERS_DONE, calls_dispatch.CLASSES_KEY,

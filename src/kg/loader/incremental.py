@@ -108,38 +108,51 @@ def importers(seeds: set[str], names_of: dict[str, dict], texts: dict[str, set[s
         parent, _, last = name.rpartition(".")
         if parent:
             children[parent].append(last)
+    known = modules | set(children)     # modules, and folders of modules (namespaces)
+    exported = _exported_modules(names_of, known)
     imported_by: dict[str, set[str]] = defaultdict(set)
     for module, names in names_of.items():
         for name in names.get("imports", ()):
             imported_by[name].add(module)
-        words = texts.get(module, set())
-        for submodule in _named_submodules(module, names_of, children, words):
+        held = {m for m in names.get("binds", ()) if m in known}
+        for source in names.get("through", ()):
+            held |= exported.get(source, set())
+        for submodule in _named_submodules(held, exported, children, texts.get(module, set())):
             imported_by[submodule].add(module)
     return _closure(seeds, imported_by)
 
 
-def _named_submodules(module: str, names_of: dict[str, dict], children: dict[str, list[str]],
-                      words: set[str]) -> set[str]:
-    """The submodules the module may reach as attributes (`pkg.sub`, which astroid finds
-    without an import) of a module object it holds: one its imports bind, one a module it
-    imports from binds in turn (a re-export), or a submodule of either that it names."""
-    held: set[str] = set()
-    stack = list(names_of.get(module, {}).get("binds", ()))
-    stack += [f"from {w}" for w in names_of.get(module, {}).get("through", ())]
+def _exported_modules(names_of: dict[str, dict], known: set[str]) -> dict[str, set[str]]:
+    """module -> the project modules its names may hold as module objects: those its
+    imports bind, and those the modules it imports from hold in turn (re-exports)."""
+    exported = {m: {b for b in names.get("binds", ()) if b in known}
+                for m, names in names_of.items()}
+    changed = True
+    while changed:          # a fixpoint: import cycles re-export both ways
+        changed = False
+        for module, names in names_of.items():
+            mine = exported[module]
+            for source in names.get("through", ()):
+                more = exported.get(source, set()) - mine
+                if more:
+                    mine |= more
+                    changed = True
+    return exported
+
+
+def _named_submodules(held: set[str], exported: dict[str, set[str]],
+                      children: dict[str, list[str]], words: set[str]) -> set[str]:
+    """The submodules a module may reach as attributes (`pkg.sub`, which astroid finds
+    without an import) of the module objects it holds, or holds through them."""
     reached: set[str] = set()
+    seen: set[str] = set()
+    stack = list(held)
     while stack:
         item = stack.pop()
-        if item in held:
+        if item in seen:
             continue
-        held.add(item)
-        if item.startswith("from "):          # what a module imported from binds
-            found = names_of.get(item[5:], {})
-            stack += found.get("binds", ())
-            stack += [f"from {w}" for w in found.get("through", ())]
-            continue
-        found = names_of.get(item, {})        # a module object: its own bound modules
-        stack += found.get("binds", ())
-        stack += [f"from {w}" for w in found.get("through", ())]
+        seen.add(item)
+        stack += exported.get(item, ())          # the module object's own names
         for last in children.get(item, ()):
             if last in words:
                 reached.add(f"{item}.{last}")
