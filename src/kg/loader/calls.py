@@ -30,6 +30,7 @@ from kg.loader import (
     calls_implicit,
     calls_io,
     calls_lambdas,
+    calls_properties,
     calls_refs,
     calls_walk,
 )
@@ -46,6 +47,7 @@ from kg.loader.resolve import (
     external,
     init_of,
     member_of_receiver,
+    side_calls,
     unresolved_bases,
 )
 from kg.model.facts import Facts
@@ -83,7 +85,8 @@ def extract(ctx: ModuleContext) -> None:
         _add_call_site(ctx, call, resolution)
     calls_refs.extract(ctx, uses, resolutions)
     _apply_decorators(ctx, uses.decorated)
-    calls_implicit.extract(ctx, uses.implicit)
+    calls_implicit.extract(ctx, uses.implicit, uses.calls, types)
+    calls_properties.extract(ctx, uses.names, types)
 
 
 def extract_project(project) -> None:
@@ -174,7 +177,9 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
         share = round(1 / len(callees), 3)
         targets = [_with_io(ctx, call, _public(ctx, call, t)) for callee in callees
                    for t in callee]
-        calls_flow.arrived(ctx, call, [t.id for t in targets if t.label == "Function"])
+        apart = _run_apart(ctx, call)
+        calls_flow.arrived(ctx, call, [t.id for t in targets
+                                       if t.label == "Function" and t not in apart])
         calls_dispatch.constructed(ctx, [t.id for t in targets if t.label == "Class"])
         if local_name:
             _watch(ctx, call)
@@ -200,6 +205,13 @@ def resolve_call(ctx: ModuleContext, call: nodes.Call, names: ModuleNames,
     if matches:
         return Resolution(NAME, tuple(matches))
     return Resolution(UNRESOLVED, ())
+
+
+def _run_apart(ctx: ModuleContext, call: nodes.Call) -> set[Target]:
+    """What constructing the classes the callee names runs without the call's arguments
+    (a dataclass's `__post_init__` and default factories): their parameters get none of them."""
+    return {t for v in ctx.infer(call.func) if isinstance(v, nodes.ClassDef)
+            and ctx.project.is_local(v) for t in side_calls(ctx, v)}
 
 
 def _apply_decorators(ctx: ModuleContext, decorated: list[nodes.NodeNG]) -> None:
@@ -316,8 +328,12 @@ def _external_members(ctx: ModuleContext, func: nodes.NodeNG) -> list[Target] | 
     return sorted({external(ctx, f"{c}.{func.attrname}") for c in classes if c})
 
 
+# The result type of external functions whose body astroid cannot evaluate (C code, caches).
 RETURNS = {"builtins.open": "io.TextIOWrapper", "io.open": "io.TextIOWrapper",
-           "_io.open": "io.TextIOWrapper"}
+           "_io.open": "io.TextIOWrapper", "re.compile": "re.Pattern",
+           "re.match": "re.Match", "re.search": "re.Match", "re.fullmatch": "re.Match",
+           "builtins.str.split": "builtins.list", "builtins.str.rsplit": "builtins.list",
+           "builtins.str.splitlines": "builtins.list", "builtins.bytes.split": "builtins.list"}
 
 
 def _made_by(node: nodes.NodeNG) -> nodes.Call | None:

@@ -8,18 +8,27 @@ comprehension) runs `it.__iter__` and then `__next__` of what that returns;
 `async with` and `async for` their async twins. Each becomes a CallSite
 (callee_text `<operand>.__dunder__`, resolved "inference") of the scope that
 holds the statement, resolving to the dunder of the operand's inferred class
-of the loaded code. Operands are only inferred when some class of the loaded
-code defines one of the dunders that node could run, so code without such
-classes pays nothing.
+of the loaded code (or, when inference gives nothing, of its annotated type:
+`def count(lines: Lines): for _ in lines`). Builtins run a dunder of their
+argument too: `len(x)` `x.__len__`, `str(x)` `__str__`, `iter(x)`
+`__iter__`, `next(it)` `__next__` (of what `__iter__` returned, when `it =
+iter(x)`), and so on (BUILTINS); such a call keeps its own CallSite to the
+builtin and gets a second one for the dunder. Operands are only inferred when
+some class of the loaded code defines one of the dunders that node could run,
+so code without such classes pays nothing.
 """
 
 from __future__ import annotations
 
-from astroid import bases, nodes
+from dataclasses import dataclass
 
-from kg.loader import calls_walk
+from astroid import bases, nodes
+from astroid.exceptions import AstroidError
+
+from kg.loader import calls_lambdas, calls_walk
+from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
-from kg.loader.resolve import Target, _mro
+from kg.loader.resolve import Target, _mro, is_property
 
 BINARY = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
           "//": "__floordiv__", "%": "__mod__", "**": "__pow__", "@": "__matmul__",
@@ -28,33 +37,109 @@ UNARY = {"-": "__neg__", "+": "__pos__", "~": "__invert__"}
 COMPARE = {"==": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__",
            ">=": "__ge__"}
 SUBSCRIPT = {"Load": "__getitem__", "Store": "__setitem__", "Del": "__delitem__"}
+# builtin -> (the dunder it runs on its first argument, the most positional arguments it
+# takes in that form: `iter(f, sentinel)` calls f, `str(b, "utf-8")` decodes).
+BUILTINS = {"builtins.len": ("__len__", 1), "builtins.str": ("__str__", 1),
+            "builtins.repr": ("__repr__", 1), "builtins.iter": ("__iter__", 1),
+            "builtins.next": ("__next__", 2), "builtins.hash": ("__hash__", 1),
+            "builtins.bool": ("__bool__", 1), "builtins.abs": ("__abs__", 1),
+            "builtins.reversed": ("__reversed__", 1), "builtins.format": ("__format__", 2),
+            "builtins.int": ("__int__", 1), "builtins.float": ("__float__", 1),
+            "builtins.complex": ("__complex__", 1), "builtins.bytes": ("__bytes__", 1),
+            "builtins.round": ("__round__", 2), "builtins.aiter": ("__aiter__", 1),
+            "builtins.anext": ("__anext__", 2)}
+_BUILTIN_NAMES = frozenset(q.split(".", 1)[1] for q in BUILTINS)
 ALL_DUNDERS = ({"__enter__", "__exit__", "__aenter__", "__aexit__", "__iter__", "__next__",
                 "__aiter__", "__anext__", "__contains__"} | set(BINARY.values())
                | {d.replace("__", "__i", 1) for d in BINARY.values()} | set(UNARY.values())
-               | set(COMPARE.values()) | set(SUBSCRIPT.values()))
+               | set(COMPARE.values()) | set(SUBSCRIPT.values())
+               | {dunder for dunder, _ in BUILTINS.values()})
 NODE_TYPES = calls_walk.IMPLICIT
 PENDING_KEY = "calls_implicit.dunders"
 
 
-
-def extract(ctx: ModuleContext, found: list[nodes.NodeNG]) -> None:
-    defined = _dunders_defined(ctx)
+def extract(ctx: ModuleContext, found: list[nodes.NodeNG], calls: list[nodes.Call],
+            types: Types) -> None:
+    defined = defined_names(ctx).dunders
     if not defined:
         return
     for node in found:
         for operand, dunders, text in _runs(node):
             wanted = [d for d in dunders if d in defined]
             if wanted:
-                _add(ctx, node, operand, wanted, text)
+                methods = _methods(ctx, operand, wanted, types)
+                if isinstance(node, nodes.For | nodes.Comprehension):
+                    is_async = wanted[0] == "__aiter__"
+                    methods += _next_of(ctx, methods, "__anext__" if is_async else "__next__")
+                _add(ctx, node, operand, methods, wanted[0], text)
+    for call in calls:
+        dunder = _builtin_dunder(ctx, call, defined)
+        if dunder is not None:
+            operand = call.args[0]
+            methods = _methods(ctx, operand, [dunder], types) or _iterated(ctx, operand, dunder)
+            _add(ctx, call, operand, methods, dunder, f"{_text(operand)}.{dunder}")
 
 
-def _dunders_defined(ctx: ModuleContext) -> set[str]:
-    """The dunder names the loaded code's classes define, computed once per load."""
+def _builtin_dunder(ctx: ModuleContext, call: nodes.Call, defined: set[str]) -> str | None:
+    """The dunder a builtin runs on the call's first argument (`len(x)`: `__len__`), when
+    some class of the loaded code defines it; the callee is inferred (cached), never named."""
+    func = call.func
+    name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
+    if name not in _BUILTIN_NAMES or not call.args or call.keywords \
+            or any(isinstance(a, nodes.Starred) for a in call.args):
+        return None
+    for value in ctx.infer(func):
+        dunder, most = BUILTINS.get(getattr(value, "qname", lambda: "")(), (None, 0))
+        if dunder in defined and len(call.args) <= most:
+            return dunder
+    return None
+
+
+def _iterated(ctx: ModuleContext, operand: nodes.NodeNG, dunder: str) -> list[Method]:
+    """`next(it)` where `it = iter(x)` (or `next(iter(x))`): astroid cannot see through
+    `iter`, so `__next__` of what x's `__iter__` returns."""
+    if dunder not in ("__next__", "__anext__"):
+        return []
+    made = _bound_calls(operand)
+    found: list[Method] = []
+    for call in made:
+        first = _builtin_dunder(ctx, call, {"__iter__", "__aiter__"})
+        if first is not None:
+            iters = _methods(ctx, call.args[0], [first], None)
+            found += [m for m in _next_of(ctx, iters, dunder) if m not in found]
+    return found
+
+
+def _bound_calls(operand: nodes.NodeNG) -> list[nodes.Call]:
+    """The call itself, or the calls a name is bound to by plain assignments."""
+    if isinstance(operand, nodes.Call):
+        return [operand]
+    if not isinstance(operand, nodes.Name):
+        return []
+    try:
+        _, assigned = operand.lookup(operand.name)
+    except (AstroidError, RecursionError):
+        return []
+    calls = [a.parent.value for a in assigned if isinstance(a.parent, nodes.Assign)
+             and isinstance(a.parent.value, nodes.Call)]
+    return calls if len(calls) == len(assigned) else []
+
+
+@dataclass(frozen=True)
+class Defined:
+    dunders: frozenset[str]      # the ALL_DUNDERS the loaded code's classes define
+    properties: frozenset[str]   # the names of the loaded code's properties (calls_properties)
+
+
+def defined_names(ctx: ModuleContext) -> Defined:
+    """What the loaded code's classes define that syntax runs, computed once per load."""
     pending = ctx.project.pending
     if PENDING_KEY not in pending:
-        pending[PENDING_KEY] = {d.name for d in ctx.project.definitions()
-                                if isinstance(d, nodes.FunctionDef) and d.name in ALL_DUNDERS
-                                and isinstance(d.parent, nodes.ClassDef)}
+        methods = [d for d in ctx.project.definitions()
+                   if isinstance(d, nodes.FunctionDef) and isinstance(d.parent, nodes.ClassDef)]
+        pending[PENDING_KEY] = Defined(
+            frozenset(d.name for d in methods if d.name in ALL_DUNDERS),
+            frozenset(d.name for d in methods if d.decorators and is_property(d)))
     return pending[PENDING_KEY]
 
 
@@ -90,22 +175,24 @@ def _runs(node: nodes.NodeNG):
         yield node.value, (dunder,), f"{_text(node.value)}.{dunder}"
 
 
-def _add(ctx: ModuleContext, node, operand, dunders: list[str], text: str) -> None:
-    methods = _methods(ctx, operand, dunders)
-    if isinstance(node, nodes.For | nodes.Comprehension):
-        is_async = dunders[0] == "__aiter__"
-        methods += _next_of(ctx, methods, "__anext__" if is_async else "__next__")
+def _add(ctx: ModuleContext, node, operand, methods: list[Method], dunder: str,
+         text: str) -> None:
     targets = list(dict.fromkeys(target for target, _ in methods))
-    if not targets:
-        return
-    site_id = f"{ctx.call_site_id(operand)}:{dunders[0]}"
-    scope_label, scope_id = ctx.scope_of(node)
+    if targets:
+        add_site(ctx, node, operand, targets, f"{ctx.call_site_id(operand)}:{dunder}", text)
+
+
+def add_site(ctx: ModuleContext, node, operand, targets: list[Target], site_id: str,
+             text: str) -> None:
+    """A CallSite of the scope that holds node, at operand, resolved to targets."""
+    in_lambda = calls_lambdas.scope_of(ctx, node)
+    scope_label, scope_id = in_lambda or ctx.scope_of(node)
     share = round(1 / len(targets), 3)
     ctx.facts.add_node("CallSite", site_id, **ctx.position(operand), callee_text=text[:200],
                        caller=scope_id.split(":", 2)[-1], col=operand.col_offset or 0, args=0,
                        keywords=[], star_args=False, star_kwargs=False, resolved="inference",
                        confidence=share)
-    container_label, container_id = ctx.container_of(node)
+    container_label, container_id = in_lambda or ctx.container_of(node)
     ctx.facts.add_edge("CONTAINS", container_label, container_id, "CallSite", site_id)
     for target in targets:
         ctx.facts.add_edge("RESOLVES_TO", "CallSite", site_id, target.label, target.id,
@@ -117,10 +204,15 @@ def _add(ctx: ModuleContext, node, operand, dunders: list[str], text: str) -> No
 Method = tuple[Target, nodes.FunctionDef]
 
 
-def _methods(ctx: ModuleContext, operand, dunders: list[str]) -> list[Method]:
-    """The dunder of each local class the operand's values are instances of."""
+def _methods(ctx: ModuleContext, operand, dunders: list[str], types: Types | None
+             ) -> list[Method]:
+    """The dunder of each local class the operand's values are instances of (its annotated
+    types when inference gives nothing and types are given)."""
     found: list[Method] = []
-    for value in ctx.infer(operand):
+    values = ctx.infer(operand)
+    if not values and types is not None and isinstance(operand, nodes.Name | nodes.Attribute):
+        values = types.values(operand)
+    for value in values:
         if not isinstance(value, bases.Instance) or isinstance(value, nodes.NodeNG):
             continue
         method = _method(ctx, value._proxied, dunders)
@@ -150,7 +242,8 @@ def _next_of(ctx: ModuleContext, iters: list[Method], dunder: str) -> list[Metho
             continue
         for ret in fn.nodes_of_class(nodes.Return):
             if ret.value is not None and ret.scope() is fn:
-                found += [m for m in _methods(ctx, ret.value, [dunder]) if m not in found]
+                found += [m for m in _methods(ctx, ret.value, [dunder], None)
+                          if m not in found]
     return found
 
 

@@ -172,21 +172,75 @@ def _partial(ctx: ModuleContext, partial: objects.PartialFunction) -> Callee:
 
 
 def _construction(ctx: ModuleContext, cls: nodes.ClassDef) -> Callee:
+    """The class, then what constructing it runs: the loaded code's `__new__`, the `__init__`,
+    and what a dataclass's generated `__init__` calls (side_calls)."""
     if cls.root().name == SYNTHETIC_MODULE:
         return ()       # a class astroid made up (a typing.NamedTuple's), not a real symbol
     target = class_target(ctx, cls)
     if target.label != "Class":
         return (target,)
-    init = init_of(ctx, cls)
-    return (target, init) if init is not None else (target,)
+    mro = _mro(cls)
+    runs = (new_of(ctx, mro), init_of(ctx, cls, mro))
+    return (target, *(t for t in runs if t is not None), *side_calls(ctx, cls, mro))
 
 
-def init_of(ctx: ModuleContext, cls: nodes.ClassDef) -> Target | None:
+def new_of(ctx: ModuleContext, mro: list[nodes.ClassDef]) -> Target | None:
+    """The `__new__` that runs when it is the loaded code's: the first in the MRO."""
+    for klass in mro:
+        news = [n for n in klass.locals.get("__new__", ()) if isinstance(n, nodes.FunctionDef)]
+        if news:
+            kg_id = ctx.project.id_of(news[-1])
+            return Target("Function", kg_id, news[-1].qname()) if kg_id else None
+    return None
+
+
+def side_calls(ctx: ModuleContext, cls: nodes.ClassDef,
+               mro: list[nodes.ClassDef] | None = None) -> tuple[Target, ...]:
+    """What the `__init__` a dataclass generates calls of the loaded code: the default_factory
+    of each field (`field(default_factory=new_tags)`), then `__post_init__`. They run without
+    the constructor's arguments. () when a written-out `__init__` runs instead."""
+    mro = _mro(cls) if mro is None else mro
+    owner = next((k for k in mro if any(isinstance(n, nodes.FunctionDef)
+                                        for n in k.locals.get("__init__", ()))), None)
+    if owner is None or not getattr(owner, "is_dataclass", False) \
+            or not ctx.project.is_local(owner) \
+            or any(ctx.project.id_of(n) for n in owner.locals["__init__"]):
+        return ()
+    found = [t for k in reversed(mro) if getattr(k, "is_dataclass", False)
+             and ctx.project.is_local(k) for t in _default_factories(ctx, k)]
+    post_init = next((k.locals["__post_init__"][-1] for k in mro if "__post_init__" in k.locals),
+                     None)
+    if isinstance(post_init, nodes.FunctionDef) and ctx.project.id_of(post_init):
+        found.append(_function(ctx, post_init))
+    return tuple(dict.fromkeys(found))
+
+
+def _default_factories(ctx: ModuleContext, klass: nodes.ClassDef) -> list[Target]:
+    """`name: T = field(default_factory=f)` in a dataclass body: f, when it is the loaded
+    code's function or class (an external factory, `list`, is not code anyone reads)."""
+    found: list[Target] = []
+    for statement in klass.body:
+        value = statement.value if isinstance(statement, nodes.AnnAssign) else None
+        if not isinstance(value, nodes.Call) or not any(
+                getattr(v, "qname", lambda: "")() == "dataclasses.field"
+                for v in ctx.infer(value.func)):
+            continue
+        for keyword in value.keywords or ():
+            if keyword.arg == "default_factory":
+                for factory in ctx.infer(keyword.value):
+                    made = (class_target(ctx, factory), init_of(ctx, factory)) \
+                        if isinstance(factory, nodes.ClassDef) else callee_of(ctx, factory)
+                    found += [t for t in made if t is not None and t.label != "External"]
+    return found
+
+
+def init_of(ctx: ModuleContext, cls: nodes.ClassDef,
+            mro: list[nodes.ClassDef] | None = None) -> Target | None:
     """The `__init__` that runs: the first in the MRO. An external base's is an External named
     as the code names the base (`pydantic.BaseModel.__init__`, `builtins.Exception.__init__`),
     also when the base's package is not installed (`thirdparty.Base.__init__`). None for
     object's, and for a generated one (a dataclass's), which is not in the source."""
-    for klass in _mro(cls):
+    for klass in _mro(cls) if mro is None else mro:
         inits = [n for n in klass.locals.get("__init__", ()) if isinstance(n, nodes.FunctionDef)]
         if not inits:
             continue

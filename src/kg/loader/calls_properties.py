@@ -1,0 +1,94 @@
+"""Reading, assigning and deleting a property of the loaded code calls its getter, setter, deleter.
+
+`c.area` where c is an instance of a class of the loaded code whose `area`
+is a property runs the getter (`@property def area`), `t.celsius = 5` the
+setter (`@celsius.setter`), `t.celsius += 1` both, `del t.celsius` the
+deleter. Each becomes a CallSite (callee_text `c.area.fget`, `.fset`,
+`.fdel`; resolved "inference") of the scope that holds the attribute. The
+receiver's class comes from inference, or from its annotation when inference
+gives nothing (calls_types); the property is the first definition of the
+name along that class's MRO. A property read on the class itself (`Circle.area`)
+calls nothing. Only attributes named like some property of the loaded code
+are looked at, so the rest costs a set lookup.
+"""
+
+from __future__ import annotations
+
+from astroid import bases, nodes
+
+from kg.loader.calls_implicit import add_site, defined_names
+from kg.loader.calls_types import Types
+from kg.loader.calls_walk import VALUE
+from kg.loader.context import ModuleContext
+from kg.loader.resolve import Target, _mro, is_property
+
+GET, SET, DELETE = "fget", "fset", "fdel"
+_PARTS = {"getter": GET, "setter": SET, "deleter": DELETE}
+
+
+def extract(ctx: ModuleContext, names: list[tuple[nodes.NodeNG, str]], types: Types) -> None:
+    """names: the module's name uses (calls_walk), where every read of an attribute named like
+    a definition is."""
+    properties = defined_names(ctx).properties
+    if not properties:
+        return
+    for node, role in names:
+        if isinstance(node, nodes.Attribute) and role == VALUE and node.attrname in properties:
+            _add(ctx, types, node, GET)
+    for node in ctx.nodes_of((nodes.AssignAttr, nodes.DelAttr)):
+        if node.attrname not in properties:
+            continue
+        if isinstance(node, nodes.DelAttr):
+            _add(ctx, types, node, DELETE)
+            continue
+        if isinstance(node.parent, nodes.AugAssign):
+            _add(ctx, types, node, GET)
+        _add(ctx, types, node, SET)
+
+
+def _add(ctx: ModuleContext, types: Types, node, accessor: str) -> None:
+    targets = _accessors(ctx, types, node, accessor)
+    if targets:
+        text = " ".join(node.as_string().split())
+        add_site(ctx, node, node, targets, f"{ctx.call_site_id(node)}:{accessor}",
+                 f"{text}.{accessor}")
+
+
+def _accessors(ctx: ModuleContext, types: Types, node, accessor: str) -> list[Target]:
+    """The accessor of the property `receiver.name` is, for each instance the receiver is."""
+    found: list[Target] = []
+    for value in types.values(node.expr):
+        if not isinstance(value, bases.Instance) or isinstance(value, nodes.NodeNG):
+            continue
+        cls = value._proxied
+        if not isinstance(cls, nodes.ClassDef) or not ctx.project.is_local(cls):
+            continue
+        function = _accessor(cls, node.attrname, accessor)
+        kg_id = ctx.project.id_of(function) if function is not None else None
+        if kg_id is not None:
+            target = Target("Function", kg_id, function.qname())
+            found += [target] if target not in found else []
+    return found
+
+
+def _accessor(cls: nodes.ClassDef, name: str, accessor: str) -> nodes.FunctionDef | None:
+    """The getter, setter or deleter of the property name, where the first class of the MRO
+    that defines name defines a property; None for a plain attribute or method."""
+    for klass in _mro(cls):
+        members = klass.locals.get(name)
+        if not members:
+            continue
+        functions = [m for m in members if isinstance(m, nodes.FunctionDef)]
+        if len(functions) != len(members) or not is_property(functions[0]):
+            return None
+        return next((f for f in reversed(functions) if _role(f) == accessor), None)
+    return None
+
+
+def _role(function: nodes.FunctionDef) -> str:
+    """fget, fset or fdel: `@x.setter` marks a setter, any other property decorator a getter."""
+    for decorator in function.decorators.nodes if function.decorators else ():
+        part = decorator.as_string().rsplit(".", 1)[-1]
+        if part in _PARTS and isinstance(decorator, nodes.Attribute):
+            return _PARTS[part]
+    return GET
