@@ -80,6 +80,42 @@ def test_workers_follow_jobs_and_project_size(tmp_path):
     assert parallel.workers_for(_contexts(big), None) == parallel.cores()
 
 
+def test_the_parent_and_its_workers_take_every_module_once(tmp_path):
+    # in a fresh interpreter, as the graph comparisons run (see GRAPH_OF); which process takes
+    # which module is a race (the parent may take all of a small project before a worker starts)
+    for i in range(6):
+        (tmp_path / f"m{i}.py").write_text(f"def f{i}():\n    return {i}\n" * (i + 1))
+    done = subprocess.run([sys.executable, "-c", SHARES, str(tmp_path)], capture_output=True,
+                          text=True, timeout=600, check=True)
+    shares = json.loads(done.stdout)
+    assert shares["order"] == [f"m{i}" for i in range(6)]          # the contexts' order
+    assert shares["parent"]                                       # the parent extracts too
+    assert sorted(shares["parent"] + shares["worker"]) == shares["order"]   # each once
+    assert shares["functions"] == [i + 1 for i in range(6)]       # unpacked, whole
+
+
+SHARES = """
+import json, sys
+from pathlib import Path
+from kg.loader import parallel, parse, structure
+from kg.loader.context import ModuleContext, Project
+from kg.loader.discover import discover
+from kg.loader.extract import STEPS
+
+parsed = parse.parse(discover(Path(sys.argv[1])))
+project = Project(repo="r", modules={p.source.module: p for p in parsed})
+contexts = [ModuleContext(project, p) for p in project.trees()]
+for ctx in contexts:
+    structure.register_definitions(ctx)
+made = parallel.extract_modules(contexts, STEPS, True, 2)
+fragments = [parallel.unpacked(f) for f in made]
+json.dump({"order": [f.module for f in fragments],
+           "parent": [f.module for f in made if not isinstance(f, parallel.Packed)],
+           "worker": [f.module for f in made if isinstance(f, parallel.Packed)],
+           "functions": [len(f.facts.nodes["Function"]) for f in fragments]}, sys.stdout)
+"""
+
+
 def test_pending_keys_are_classified():
     assert not set(CONTRIBUTIONS) & CACHES
 

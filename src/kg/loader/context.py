@@ -92,6 +92,10 @@ class ModuleContext:
             self._nodes = ModuleNodes(self.tree)
         return self._nodes
 
+    def forget(self) -> None:
+        """Drop what extracting the module cached (a worker's memory, once it is done)."""
+        self._inferred, self._nodes = {}, None
+
     def nodes_of(self, classes: type | tuple[type, ...]) -> list[nodes.NodeNG]:
         """What `self.tree.nodes_of_class(classes)` yields, without walking the tree again."""
         return self.nodes.of(classes)

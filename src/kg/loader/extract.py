@@ -53,7 +53,7 @@ class Extraction:
     incremental: bool = False               # fragments of unchanged modules were reused
     reextracted: int = 0                    # modules extracted by this load
     workers: int = 1                        # processes that extracted them
-    fragments: list[Fragment] = field(default_factory=list)   # the ones extracted now
+    fragments: list[Fragment] = field(default_factory=list)   # extracted now, until merged
     modules: dict[str, dict] = field(default_factory=dict)    # module -> {file, sha256, seconds}
     names: dict[str, str] = field(default_factory=dict)       # incremental.signature
     warnings: list[str] = field(default_factory=list)
@@ -121,8 +121,12 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
                          parse_errors={p.source.rel: p.error for p in parsed if p.error},
                          file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names)
         fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
-        for fragment in out.fragments if on_fragment else ():
-            on_fragment(fragment, project)
+        new = {f.module for f in out.fragments} if on_fragment else set()
+        out.fragments = []      # merged below, then dropped: the store write needs the memory
+        fragments = [parallel.unpacked(f) for f in fragments]   # workers' bytes, unpickled now
+        for fragment in fragments:
+            if fragment.module in new:
+                on_fragment(fragment, project)
         for fragment in fragments:
             out.modules[fragment.module] = {"file": fragment.file, "sha256": fragment.sha256,
                                             "seconds": round(fragment.seconds, 4),
