@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,18 +123,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
         fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
         new = {f.module for f in out.fragments} if on_fragment else set()
         out.fragments = []      # merged below, then dropped: the store write needs the memory
-        fragments = [parallel.unpacked(f) for f in fragments]   # workers' bytes, unpickled now
-        for fragment in fragments:
-            if fragment.module in new:
-                on_fragment(fragment, project)
-        for fragment in fragments:
-            out.modules[fragment.module] = {"file": fragment.file, "sha256": fragment.sha256,
-                                            "seconds": round(fragment.seconds, 4),
-                                            "imports": fragment.imports,
-                                            "binds": fragment.binds, "through": fragment.through}
-            if fragment.step_error:
-                out.step_errors[fragment.file] = fragment.step_error
-        merge(fragments, project.facts, project)
+        merge(_one_by_one(fragments, new, on_fragment, project, out), project.facts, project)
         del fragments
         calls.extract_project(project)
         entrypoints.extract_project(project, root)
@@ -145,6 +134,25 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
         parse.forget(parsed)
     out.seconds = time.perf_counter() - started
     return out
+
+
+def _one_by_one(fragments: list, new: set[str],
+                on_fragment: Callable[[Fragment, Project], None] | None, project: Project,
+                out: Extraction) -> Iterator[Fragment]:
+    """Each fragment in module order, a worker's unpickled only now, none kept once merged:
+    all of a large project's at once take as much memory as the merged facts."""
+    for index, packed in enumerate(fragments):
+        fragments[index] = None
+        fragment = parallel.unpacked(packed)
+        if fragment.module in new:
+            on_fragment(fragment, project)
+        out.modules[fragment.module] = {"file": fragment.file, "sha256": fragment.sha256,
+                                        "seconds": round(fragment.seconds, 4),
+                                        "imports": fragment.imports,
+                                        "binds": fragment.binds, "through": fragment.through}
+        if fragment.step_error:
+            out.step_errors[fragment.file] = fragment.step_error
+        yield fragment
 
 
 def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None,
