@@ -126,8 +126,9 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             raise
         if progress:
             progress("write", 1, 1)
-        _commit_cache(writer, extraction, previous, repo, source, facts_cache.load_key(load_node),
-                      facts_cache.limits_key(limits))
+        with rarer_collections():   # sympy: a full collection of that heap here took 5 CPU s
+            _commit_cache(writer, extraction, previous, repo, source,
+                          facts_cache.load_key(load_node), facts_cache.limits_key(limits))
         seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
         return LoadSummary(
             repo=repo, source=str(path), store=graph.uri, files=extraction.files, counts=counts,
