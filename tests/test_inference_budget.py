@@ -82,15 +82,27 @@ def test_a_real_budget_reports_nothing_and_infers(tmp_path):
 
 
 def test_a_larger_budget_next_time_completes_the_module(tmp_path):
-    """The facts cache does not keep a module whose budget ran out: the next load redoes it."""
+    """Facts made under other limits are not reused (the limits are part of the facts
+    cache's key): the next load with a larger budget extracts everything again."""
     root = write_package(tmp_path / "src", APP)
     store = str(tmp_path / "store")
     over = api.load(root, store=store, inference_budget=0)
     assert set(over.budget_exceeded) == {"app/things.py"}
     again = api.load(root, store=store)
-    assert again.incremental and again.budget_exceeded == {}
-    assert again.reextracted >= 1
+    assert not again.incremental and again.budget_exceeded == {}
+    assert again.reextracted == 3
     assert ("app.things.use", "app.things.Thing.go", "inference") in _calls(store)
+
+
+def test_a_module_whose_budget_ran_out_is_not_kept_by_the_facts_cache(tmp_path):
+    """Under the same limits, the next (incremental) load extracts that module again, though
+    its text did not change, and keeps the others."""
+    root = write_package(tmp_path / "src", APP)
+    store = str(tmp_path / "store")
+    api.load(root, store=store, inference_budget=0)
+    again = api.load(root, store=store, inference_budget=0)
+    assert again.incremental and set(again.budget_exceeded) == {"app/things.py"}
+    assert again.reextracted == 1
 
 
 def test_the_budget_is_per_module(tmp_path):

@@ -28,6 +28,7 @@ from kg.queries import QueryResult, callgraph, open_store
 if TYPE_CHECKING:   # the audit's modules are imported by the functions that run them: a
     # command that runs none starts without them (jsonschema, yaml: ~50 ms a process)
     from kg.rules import engine, fixtures
+    from kg.rules.config import ProjectConfig
     from kg.rules.rule import Rule
 
 
@@ -64,28 +65,47 @@ def default_repo_name(path: Path) -> str:
     return path.stem if path.is_file() else path.name
 
 
+def load_limits(inference_budget: float | None, max_file_mb: float | None,
+                settings: ProjectConfig) -> Limits:
+    """What the command line gave, else the project's settings, else the defaults (a budget
+    of 0 s infers nothing: every call resolves by name, the fastest load)."""
+    budget = _first(inference_budget, settings.inference_budget, DEFAULT_INFERENCE_BUDGET)
+    size = _first(max_file_mb, settings.max_file_size, DEFAULT_MAX_FILE_MB)
+    return Limits.of(budget, size)
+
+
+def _first(*values: float | None) -> float | None:
+    return next((v for v in values if v is not None), None)
+
+
 def load(path: str | Path, store: str | None = None, repo: str | None = None,
          exclude: tuple[str, ...] = (), progress: Callable | None = None,
          database: str | None = None, jobs: int | None = None,
-         full: bool = False, inference_budget: float | None = DEFAULT_INFERENCE_BUDGET,
-         max_file_mb: float | None = DEFAULT_MAX_FILE_MB) -> LoadSummary:
+         full: bool = False, inference_budget: float | None = None,
+         max_file_mb: float | None = None) -> LoadSummary:
     """Parse the tree at path and replace its repository's subgraph in the store.
 
     Incremental unless full: the modules nothing changed for keep their facts from the
     facts cache of the previous load (docs/incremental.md). jobs: processes extracting
     modules (None: every core, one for a small project). inference_budget: CPU seconds of
-    inference per module; max_file_mb: larger files are reported, not read (None: no limit).
-    Raises InputError, leaving the store as it was, when no file could be read and parsed."""
+    inference per module; max_file_mb: larger files are reported, not read. Each of the two
+    and exclude also come from the project's `[tool.kg]` settings (rules/config.py): a value
+    given here wins, then the settings, then the defaults (30 s, 5 MB).
+    Raises InputError, leaving the store as it was, when no file could be read and parsed, or
+    when the settings cannot be read."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     repo = repo or default_repo_name(path)
+    from kg.rules.config import find_config  # here: `kg export callgraph` starts without it
+    settings = find_config(path.resolve())
+    exclude = (*settings.exclude, *exclude)
     started = dt.datetime.now(dt.timezone.utc)
     with open_store(store, database=database) as graph:
         graph.lock_for_writing()
         folder = facts_cache_folder(graph, repo, database)
         source = str(path.resolve())
-        limits = Limits.of(inference_budget, max_file_mb)
+        limits = load_limits(inference_budget, max_file_mb, settings)
         record = None if full else _load_record(graph, repo)
         previous = None if full else facts_cache.read(folder, repo, source, record, limits)
         _retry_over_budget(previous, record)

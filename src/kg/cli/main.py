@@ -54,18 +54,19 @@ def cli():
 @click.option("--repo", default=None, help="Name of the repository in the graph "
               "(default: the folder's name; `src` takes its parent's).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
-              help="Skip files whose path below PATH matches (repeatable).")
+              help="Skip files whose path below PATH matches (repeatable; added to "
+              "[tool.kg] exclude).")
 @click.option("--full", is_flag=True, help="Extract every module again instead of reusing "
               "the previous load's facts for the modules nothing changed for.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes extracting modules (default: one per core; one for a "
               "project under 5,000 lines).")
 @click.option("--inference-budget", type=click.FloatRange(min=0), metavar="SECONDS",
-              default=api.DEFAULT_INFERENCE_BUDGET, show_default=True,
+              default=None, show_default="[tool.kg] inference_budget, else 30",
               help="CPU seconds of inference per module; a module that spends them is "
               "reported and the rest of it is resolved without inference.")
 @click.option("--max-file-size", type=click.FloatRange(min=0), metavar="MB",
-              default=api.DEFAULT_MAX_FILE_MB, show_default=True,
+              default=None, show_default="[tool.kg] max_file_size, else 5",
               help="Larger files are reported and not read.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @store_options

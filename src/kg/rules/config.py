@@ -1,7 +1,9 @@
 """The audited project's own settings: `[tool.kg]` in its pyproject.toml, or a kg.toml.
 
     [tool.kg]
-    exclude = ["migrations/*"]
+    exclude = ["migrations/*"]  # kg load: globs below the loaded folder, as --exclude
+    inference_budget = 60       # kg load: CPU seconds per module, as --inference-budget
+    max_file_size = 10          # kg load: MB, as --max-file-size
     [tool.kg.params]            # any rule's parameter, by name
     max_lines = 80
     [tool.kg.rules.long-function]
@@ -32,6 +34,8 @@ class ProjectConfig:
     severities: dict[str, str] = field(default_factory=dict)
     disabled: set[str] = field(default_factory=set)
     exclude: tuple[str, ...] = ()
+    inference_budget: float | None = None
+    max_file_size: float | None = None
 
 
 def find_config(source: Path) -> ProjectConfig:
@@ -58,8 +62,13 @@ def _read(path: Path) -> dict:
 
 
 def _config(path: Path, table: dict) -> ProjectConfig:
+    exclude = table.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(g, str) for g in exclude):
+        raise InputError(f"{path}: [tool.kg] exclude must be a list of globs")
     config = ProjectConfig(path=path, params=dict(table.get("params", {})),
-                           exclude=tuple(table.get("exclude", ())))
+                           exclude=tuple(exclude),
+                           inference_budget=_limit(path, table, "inference_budget"),
+                           max_file_size=_limit(path, table, "max_file_size"))
     for rule_id, settings in table.get("rules", {}).items():
         if not isinstance(settings, dict):
             raise InputError(f"{path}: [tool.kg.rules.{rule_id}] must be a table")
@@ -70,3 +79,13 @@ def _config(path: Path, table: dict) -> ProjectConfig:
             config.disabled.add(rule_id)
         config.rule_params[rule_id] = settings
     return config
+
+
+def _limit(path: Path, table: dict, key: str) -> float | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise InputError(f"{path}: [tool.kg] {key} must be a number >= 0, "
+                         f"not {value!r}")
+    return float(value)
