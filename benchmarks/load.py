@@ -142,6 +142,7 @@ def child_main(argv: list[str]) -> None:
     extra = {"jobs": args.jobs} if args.child == "kg" and args.jobs is not None else {}
     common.write_child_result(WORKLOADS[args.child](Path(args.root), tuple(args.exclude),
                                                     **extra))
+    common.exit_as_kg_does()
 
 
 # -- the driver --------------------------------------------------------------------------------

@@ -742,6 +742,7 @@ def child_main(argv: list[str]) -> None:
     else:
         result = pyan_child(args.root, exclude)
     common.write_child_result(result)
+    common.exit_as_kg_does()
 
 
 def main(argv: list[str] | None = None) -> int:
