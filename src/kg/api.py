@@ -18,7 +18,7 @@ from kg.diagram import imports as import_diagrams
 from kg.diagram import path as path_diagrams
 from kg.diagram import render as diagram_render
 from kg.errors import InputError, KgError, StoreUnavailable
-from kg.loader import extract, facts_cache
+from kg.loader import extract, facts_cache, forked
 from kg.loader.calls import call_stats
 from kg.loader.extract import rarer_collections
 from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
@@ -110,8 +110,15 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
         previous = None if full else facts_cache.read(folder, repo, source, record, limits)
         _retry_over_budget(previous, record)
         writer = facts_cache.Writer(folder)
-        extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
-                             previous=previous, on_fragment=writer.add, limits=limits)
+
+        def extracted(progress: Callable | None):
+            return extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
+                           previous=previous, on_fragment=writer.add, limits=limits), writer
+
+        if forked.worth_a_child(path, exclude):     # the write never shares its heap
+            extraction, writer = forked.run(extracted, progress)
+        else:
+            extraction, writer = extracted(progress)
         if len(extraction.parse_errors) == extraction.files:
             writer.abandon()
             raise InputError(_nothing_loaded(path, extraction.parse_errors))

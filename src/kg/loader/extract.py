@@ -132,6 +132,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
         project.facts.drop_dangling_edges()
     finally:
         parse.forget(parsed)
+        inference_cache.release()
     out.seconds = time.perf_counter() - started
     return out
 

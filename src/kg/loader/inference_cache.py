@@ -35,9 +35,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
 
+import astroid
 from astroid import bases, context, nodes, objects, transforms
 from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidError
+from astroid.interpreter import objectmodel
 
 # one [cache size when the build began, emptying asked for] per module build in progress
 _builds: list[list] = []
@@ -151,3 +153,23 @@ def _take_back(attrs: dict, name: str, node: nodes.AssignAttr) -> None:
     values[:] = [v for v in values if v is not node]
     if not values:
         del attrs[name]
+
+
+def release() -> None:
+    """Let go of what astroid still holds of the target once its trees are out of the cache
+    (parse.forget), so a collection frees them: without this a process keeps every load's
+    trees for good. A failed module lookup astroid caches holds its exception, whose context
+    holds the traceback of the inference that first asked, and its frames the whole stack,
+    down to the load's project; an attribute model (`special_attributes`) keeps the last
+    node it described. The lookup fails again, alike, when next asked; a model is given its
+    node each time it is used."""
+    cache = astroid.MANAGER._mod_file_cache
+    for key in [k for k, found in cache.items() if isinstance(found, BaseException)]:
+        del cache[key]
+    for module in (nodes, bases, objects, objectmodel):
+        for cls in vars(module).values():
+            if not isinstance(cls, type):
+                continue
+            for value in vars(cls).values():
+                if isinstance(value, objectmodel.ObjectModel):
+                    value._instance = None
