@@ -116,6 +116,9 @@ def _child(work: Callable, reports: bool, write_end: int, result) -> None:
             outcome = ("value", work(progress if reports else None))
         except BaseException as e:  # noqa: BLE001 - every failure is the caller's to see
             outcome = ("error", e)
+        # Pickling allocates as it goes, and each collection that triggers would traverse the
+        # whole heap the extraction left (sympy: 5 CPU s each); the process ends right after.
+        gc.disable()
         result.write(b"r")
         try:
             pickle.dump(outcome, result, protocol=pickle.HIGHEST_PROTOCOL)
