@@ -45,6 +45,8 @@ from astroid.interpreter import objectmodel
 _builds: list[list] = []
 # the target's own modules are being built (parse.py); their assignments outside them
 _project: list[bool] = [False]
+# the next build to begin is one of the target's modules, built by kg's parse (`target_build`)
+_target_next: list[bool] = [False]
 _recorded: list[tuple[dict, str, nodes.AssignAttr]] = []
 
 
@@ -71,12 +73,24 @@ def kept() -> Iterator[None]:
 
 @contextmanager
 def project_builds() -> Iterator[None]:
-    """The modules built directly within the block are the target's own (see above)."""
+    """The target's modules are built within the block (see above)."""
     _project[0] = True
     try:
         yield
     finally:
         _project[0] = False
+
+
+@contextmanager
+def target_build() -> Iterator[None]:
+    """The build run within the block is one of the target's modules. Such a build may run
+    nested in another (parse.py parses a module of the target when building another asks for
+    it); a module that building the target's imports from elsewhere is not one."""
+    _target_next[0] = True
+    try:
+        yield
+    finally:
+        _target_next[0] = False
 
 
 def forget() -> None:
@@ -95,11 +109,12 @@ def _invalidate() -> None:
 
 def _tracked(post_build):
     def _post_build(self, module, builder, encoding):
-        _builds.append([len(context._INFERENCE_CACHE), False])
+        _builds.append([len(context._INFERENCE_CACHE), False, _target_next[0]])
+        _target_next[0] = False
         try:
             return post_build(self, module, builder, encoding)
         finally:
-            start, asked = _builds.pop()
+            start, asked, _ = _builds.pop()
             if asked:
                 _forget_since(start)
                 if _builds:
@@ -117,7 +132,7 @@ def _forget_since(start: int) -> None:
 def _confined(delayed_assattr):
     def _delayed_assattr(self, node: nodes.AssignAttr) -> None:
         delayed_assattr(self, node)
-        own = _project[0] and len(_builds) == 1     # not a build nested in the target's
+        own = _project[0] and bool(_builds) and _builds[-1][2]     # a module of the target
         for attrs in _recorded_outside(node):
             if own:
                 _recorded.append((attrs, node.attrname, node))

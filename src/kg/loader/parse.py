@@ -21,6 +21,8 @@ import stat
 import sys
 import tokenize
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import astroid
@@ -58,12 +60,82 @@ def parse(files: list[SourceFile], limits: Limits | None = None) -> list[ParsedM
     manager = safe_manager()
     _forget_all_if_search_path_changed(manager)
     limits = limits or Limits()
-    with inference_cache.project_builds():
-        parsed = [parse_one(manager, f, limits) for f in files]
+    done: dict[str, ParsedModule] = {}
+    with inference_cache.project_builds(), _on_demand(manager, files, limits, done):
+        for f in files:
+            if f.module not in done:
+                done[f.module] = parse_one(manager, f, limits)
+    parsed = [done[f.module] for f in files]
     for p in parsed:
         if p.tree is not None:
             manager.astroid_cache[p.source.module] = p.tree
     return parsed
+
+
+class _OnDemand(dict):
+    """astroid's module cache while the target is parsed.
+
+    Building a module infers a little (each `obj.attr = value` is recorded on what obj infers
+    to; some transforms infer), and that may import a module of the target kg has not parsed
+    yet. astroid would then find the file itself and build a tree of its own, which kg's
+    parse replaces later: the module parsed twice (85 of sympy's 845), and what the build
+    recorded on the first tree (another module's `obj.attr = value`) lost with it. Asked for
+    such a module, this cache has kg parse it there and then, so every module of the target
+    has one tree, the one kg registers."""
+
+    def __init__(self, cached: dict, parse: Callable[[str], bool]):
+        super().__init__(cached)
+        self._parse = parse
+
+    def __contains__(self, name) -> bool:
+        return dict.__contains__(self, name) or self._parse(name)
+
+    def __missing__(self, name):
+        if self._parse(name):
+            return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default  # noqa: SIM401 (self.get is this)
+
+
+# On-demand builds nest within the build that asked; past this depth the module waits for its
+# turn instead (astroid builds it itself meanwhile, as before), so the stack stays shallow.
+MAX_NESTED_PARSES = 8
+
+
+@contextmanager
+def _on_demand(manager: AstroidManager, files: list[SourceFile], limits: Limits,
+               done: dict[str, ParsedModule]) -> Iterator[None]:
+    waiting = {f.module: f for f in files}
+    depth = [0]
+
+    def parse_now(name: str) -> bool:
+        source = waiting.get(name)
+        if source is None or name in done or depth[0] >= MAX_NESTED_PARSES:
+            return False
+        depth[0] += 1
+        try:
+            parsed = parse_one(manager, source, limits)
+        finally:
+            depth[0] -= 1
+        if parsed.tree is None and "RecursionError" in (parsed.error or ""):
+            return False        # the stack of the build that asked: parsed again in its turn
+        done[name] = parsed
+        if parsed.tree is None:
+            return False
+        dict.__setitem__(cache, name, parsed.tree)
+        return True
+
+    plain = manager.astroid_cache
+    cache = _OnDemand(plain, parse_now)
+    AstroidManager.brain["astroid_cache"] = manager.astroid_cache = cache
+    try:
+        yield
+    finally:
+        plain.clear()
+        plain.update(cache)
+        AstroidManager.brain["astroid_cache"] = manager.astroid_cache = plain
 
 
 def forget(parsed: list[ParsedModule]) -> None:
@@ -114,7 +186,8 @@ def parse_one(manager: AstroidManager, f: SourceFile,
     try:
         with warnings.catch_warnings():   # astroid warns per node it cannot transform
             warnings.simplefilter("ignore")
-            tree = AstroidBuilder(manager).string_build(text, f.module, str(f.path))
+            with inference_cache.target_build():
+                tree = AstroidBuilder(manager).string_build(text, f.module, str(f.path))
     except astroid.AstroidSyntaxError as e:
         return ParsedModule(f, text, None, _syntax_message(e), digest)
     except (RecursionError, MemoryError, ValueError) as e:
