@@ -81,3 +81,60 @@ def test_a_module_nobody_asks_for_is_parsed_in_its_turn(tmp_path):
         assert all(p.tree is not None and p.error is None for p in parsed)
     finally:
         parse.forget(parsed)
+
+
+PROPERTY = {
+    "pkg/__init__.py": "",
+    "pkg/main.py": """
+        from pkg.out import Console, Null
+
+
+        def main():
+            console = Console()
+            console.file = Null()
+            console.file.write("x")
+        """,
+    "pkg/out.py": """
+        class Null:
+            def write(self, text):
+                return 0
+
+
+        class Real:
+            def write(self, text):
+                return len(text)
+
+
+        class Console:
+            def __init__(self):
+                self._file = None
+
+            @property
+            def file(self):
+                return self._file or Real()
+
+            @file.setter
+            def file(self, value):
+                self._file = value
+
+            def show(self):
+                return self.file.write("y")
+
+
+        class Plain:
+            def __init__(self):
+                self.sink = Null()
+
+            def show(self):
+                return self.sink.write("z")
+        """,
+}
+
+
+def test_assigning_a_property_on_an_instance_leaves_the_getter_in_charge(tmp_path):
+    """`console.file = Null()` runs the setter: `self.file` still reads the getter, which
+    may give a Real; astroid's record of an instance attribute would leave Null alone."""
+    calls = load_code(tmp_path, PROPERTY).edges("CALLS")
+    assert ("pkg.out.Console.show", "pkg.out.Real.write") in calls
+    assert ("pkg.out.Plain.show", "pkg.out.Null.write") in calls       # a plain attribute
+    assert ("pkg.out.Plain.show", "pkg.out.Real.write") not in calls

@@ -132,6 +132,8 @@ def _forget_since(start: int) -> None:
 def _confined(delayed_assattr):
     def _delayed_assattr(self, node: nodes.AssignAttr) -> None:
         delayed_assattr(self, node)
+        for attrs in _through_property(node):
+            _take_back(attrs, node.attrname, node)
         own = _project[0] and bool(_builds) and _builds[-1][2]     # a module of the target
         for attrs in _recorded_outside(node):
             if own:
@@ -139,6 +141,54 @@ def _confined(delayed_assattr):
             else:
                 _take_back(attrs, node.attrname, node)
     return _delayed_assattr
+
+
+# decorators that make a data descriptor: assigning the attribute on an instance calls it
+_PROPERTY_DECORATORS = frozenset({"property", "setter", "getter", "deleter"})
+
+
+def _through_property(node: nodes.AssignAttr) -> list[dict]:
+    """The instance attribute tables `delayed_assattr` added node to although the instance's
+    class defines the attribute as a property: `console.file = f` runs the property's setter
+    and leaves no attribute on the instance, yet astroid records one, and from then on
+    `console.file` infers to f alone instead of to what the getter returns."""
+    found = []
+    try:
+        values = list(node.expr.infer())
+    except (AstroidError, RecursionError, AttributeError, TypeError, ValueError):
+        return found
+    for value in values:
+        if type(value) not in (bases.Instance, objects.ExceptionInstance):
+            continue
+        cls = value._proxied
+        if isinstance(cls, nodes.ClassDef) and _is_property_of(cls, node.attrname) \
+                and any(v is node for v in cls.instance_attrs.get(node.attrname, ())):
+            found.append(cls.instance_attrs)
+    return found
+
+
+def _is_property_of(cls: nodes.ClassDef, name: str) -> bool:
+    """Whether the first class of cls's ancestry that defines name defines it as a property."""
+    try:
+        ancestry = [cls, *cls.ancestors()]
+    except (AstroidError, RecursionError):
+        return False
+    for klass in ancestry:
+        defined = klass.locals.get(name)
+        if defined:
+            return any(isinstance(d, nodes.FunctionDef) and d.decorators is not None
+                       and any(_decorator_name(x) in _PROPERTY_DECORATORS
+                               for x in d.decorators.nodes)
+                       for d in defined)
+    return False
+
+
+def _decorator_name(decorator: nodes.NodeNG) -> str:
+    if isinstance(decorator, nodes.Name):
+        return decorator.name
+    if isinstance(decorator, nodes.Attribute):
+        return decorator.attrname
+    return ""
 
 
 def _recorded_outside(node: nodes.AssignAttr) -> list[dict]:
