@@ -22,6 +22,7 @@ from kg.loader import extract, facts_cache, forked
 from kg.loader.calls import call_stats
 from kg.loader.extract import rarer_collections
 from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
+from kg.model.changes import Digest
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, callgraph, open_store
 
@@ -147,7 +148,12 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             progress("write", 0, 1)
         try:
             with rarer_collections():   # the astroid heap is still alive: see extract.py
-                graph.replace_repository(repo, extraction.facts, load_node)
+                # An incremental load writes what changed since the graph the cache's digest
+                # describes (docs/incremental.md, The store write).
+                digest = None if writer.broken else Digest.of(extraction.facts)
+                changes = previous.changes(digest, extraction.facts, record) if previous \
+                    else None
+                graph.replace_repository(repo, extraction.facts, load_node, changes=changes)
         except BaseException:
             writer.abandon()
             raise
@@ -155,7 +161,7 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             progress("write", 1, 1)
         with rarer_collections():   # sympy: a full collection of that heap here took 5 CPU s
             _commit_cache(writer, extraction, previous, repo, source,
-                          facts_cache.load_key(load_node), facts_cache.limits_key(limits))
+                          facts_cache.load_key(load_node), facts_cache.limits_key(limits), digest)
         seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
         return LoadSummary(
             repo=repo, source=str(path), store=graph.uri, files=extraction.files, counts=counts,
@@ -206,8 +212,9 @@ def _load_record(graph, repo: str) -> dict | None:
 
 
 def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: str,
-                  limits: str) -> None:
-    """The new manifest: the fragments written now, and the previous ones still valid."""
+                  limits: str, digest: Digest | None = None) -> None:
+    """The new manifest: the fragments written now, the previous ones still valid, and the
+    digest of the graph written."""
     if writer.broken:
         facts_cache.clear(writer.folder)
         return
@@ -221,7 +228,7 @@ def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: s
             return
         modules[module] = {**row, "fragment": name}
     writer.commit(facts_cache.Manifest(repo=repo, source=source, load=stamp, modules=modules,
-                                       names=extraction.names, limits=limits))
+                                       names=extraction.names, limits=limits), digest)
 
 
 def query(cypher: str, params: dict | None = None, store: str | None = None,

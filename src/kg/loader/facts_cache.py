@@ -6,6 +6,9 @@ generations, or under the user's cache folder for a Neo4j store) holding
     manifest.json          what the load saw: versions, source, module hashes and
                            fragment files, the project-wide name signature
     fragments/*.pickle     one pickled Fragment per module, named <load stamp>-<n>
+    digest-<stamp>.bin     the digest of the graph the load wrote (model/changes.py),
+                           which the next load compares its facts with to write only
+                           what changed
 
 A load writes the fragments it extracted under a new stamp and, once the
 store has the new graph, replaces the manifest (an atomic rename) and deletes
@@ -33,6 +36,8 @@ from kg import __version__
 from kg.loader.context import ModuleContext
 from kg.loader.fragments import Fragment, Unrelocatable, dumps, loads
 from kg.loader.limits import Limits
+from kg.model.changes import Changes, Digest, between
+from kg.model.facts import Facts
 from kg.model.schema import SCHEMA_VERSION
 
 FORMAT = 1
@@ -59,6 +64,7 @@ class Manifest:
     modules: dict[str, dict]                   # module -> {file, sha256, fragment, seconds}
     names: dict[str, str]                      # incremental.signature
     limits: str = ""                           # limits_key of the load's Limits
+    digest: str = ""                           # file of the written graph's Digest
     code: str = field(default_factory=code_digest)
     schema_version: int = SCHEMA_VERSION
     kg_version: str = __version__
@@ -80,6 +86,17 @@ class Previous:
 
     def weights(self) -> dict[str, float]:
         return {m: row.get("seconds", 0.0) for m, row in self.manifest.modules.items()}
+
+    def changes(self, digest: Digest | None, facts: Facts, base: dict) -> Changes | None:
+        """What turns the graph the previous load wrote (its Load node: base) into facts,
+        whose digest is given; None when the cache holds no readable digest of it."""
+        if digest is None or not self.manifest.digest:
+            return None
+        try:
+            old = Digest.from_bytes((self.folder / self.manifest.digest).read_bytes())
+        except OSError:
+            return None
+        return None if old is None else between(old, digest, facts, base)
 
 
 def limits_key(limits: Limits) -> str:
@@ -139,13 +156,20 @@ class Writer:
             return
         self.files[fragment.module] = name
 
-    def commit(self, manifest: Manifest) -> None:
+    def commit(self, manifest: Manifest, digest: Digest | None = None) -> None:
+        """The manifest, and the digest of the graph written; then no file of an older load."""
+        if digest is not None:
+            manifest.digest = f"digest-{self.stamp}.bin"
+            (self.folder / manifest.digest).write_bytes(digest.to_bytes())
         pending = self.folder / (MANIFEST + ".new")
         pending.write_text(json.dumps(manifest.__dict__, sort_keys=True))
         os.replace(pending, self.folder / MANIFEST)
         kept = {row["fragment"] for row in manifest.modules.values()}
         for path in (self.folder / FRAGMENTS).iterdir():
             if path.name not in kept:
+                path.unlink(missing_ok=True)
+        for path in self.folder.glob("digest-*.bin"):
+            if path.name != manifest.digest:
                 path.unlink(missing_ok=True)
 
     def abandon(self) -> None:

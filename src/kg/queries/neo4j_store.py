@@ -4,7 +4,10 @@ A load replaces its repository in one write transaction, B: it first MERGEs the
 repository's Load node, which takes that node's write lock (on a first load,
 the uniqueness constraint's lock on its id), so a second load of the same
 repository waits for the first to commit or roll back; then it deletes the
-old subgraph and writes the new one in UNWIND batches. Until the commit,
+old subgraph and writes the new one in UNWIND batches. An incremental load
+hands the changes from the graph its Load node records to the new one: when
+that Load node is the one in the store (read under its lock), B applies only
+those; otherwise (another load came between) it writes the whole graph. Until the commit,
 readers see the previous graph; a failed load is rolled back, and a killed one
 too, when the server sees its connection close.
 
@@ -59,6 +62,7 @@ from neo4j.exceptions import (
 )
 
 from kg.errors import InputError, QueryError, StoreUnavailable
+from kg.model.changes import Changes
 from kg.model.facts import Facts
 from kg.model.schema import NODES
 from kg.queries.store import QueryResult, Store, normalise
@@ -219,13 +223,17 @@ class Neo4jStore(Store):
                                  f"failed: {_first_line(e)}") from None
         self._schema_ready = True
 
-    def replace_repository(self, repo: str, facts: Facts, load: dict) -> None:
+    def replace_repository(self, repo: str, facts: Facts, load: dict,
+                           changes: Changes | None = None) -> None:
         self._ensure_schema()
         with self._session(write=True) as session:
             try:
                 tx = session.begin_transaction(metadata={"app": "kg", "load": repo})
                 with tx:
-                    self._write_generation(tx, repo, facts, load)
+                    if changes is not None and _holds(tx, load, changes.base):
+                        self._write_changes(tx, changes, load)
+                    else:
+                        self._write_generation(tx, repo, facts, load)
                     with self._switching(repo):
                         tx.commit()
             except Neo4jError as e:
@@ -287,6 +295,38 @@ class Neo4jStore(Store):
             rows = [{"src": element[e.src], "dst": element[e.dst],
                      "props": _clean(dict(e.props))} if with_props
                     else {"src": element[e.src], "dst": element[e.dst]} for e in edges]
+            for chunk in _chunks(rows, self.batch):
+                _write_batch(tx, cypher, chunk)
+        tx.run("MATCH (l:Load {id: $id}) SET l = $props",
+               id=load["id"], props=_clean(load)).consume()
+
+    def _write_changes(self, tx, changes: Changes, load: dict) -> None:
+        """The repository's graph in the store made the new one, in the order Changes says;
+        every node is found by its id (the uniqueness constraint's index)."""
+        for (type, src, dst), links in changes.unlinked_groups().items():
+            cypher = (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}})-[r:{type}]->"
+                      f"(b:{dst} {{id: row.dst}}) DELETE r")
+            for chunk in _chunks([{"src": link[2], "dst": link[4]} for link in links],
+                                 self.batch):
+                _write_batch(tx, cypher, chunk)
+        for label, ids in changes.removed.items():
+            cypher = f"UNWIND $rows AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n"
+            for chunk in _chunks(ids, self.batch):
+                _write_batch(tx, cypher, chunk)
+        for label, rows in changes.changed.items():
+            cypher = f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n = row"
+            for chunk in _chunks([_clean(row) for row in rows], self.batch):
+                _write_batch(tx, cypher, chunk)
+        for label, rows in changes.added.items():
+            cypher = f"UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+            for chunk in _chunks([_clean(row) for row in rows], self.batch):
+                _write_batch(tx, cypher, chunk)
+        for (type, src, dst), edges in changes.edge_groups().items():
+            with_props = any(e.props for e in edges)
+            cypher = (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) "
+                      f"MATCH (b:{dst} {{id: row.dst}}) CREATE (a)-[r:{type}]->(b)"
+                      + (" SET r = row.props" if with_props else ""))
+            rows = [{"src": e.src, "dst": e.dst, "props": _clean(dict(e.props))} for e in edges]
             for chunk in _chunks(rows, self.batch):
                 _write_batch(tx, cypher, chunk)
         tx.run("MATCH (l:Load {id: $id}) SET l = $props",
@@ -418,6 +458,16 @@ class GenerationChanged(QueryError):
 def _states(tx) -> list:
     """Every repository's (repo, switches, switching now), switching flags gone stale as off."""
     return tx.run(STATES, stale_ms=int(SWITCH_STALE * 1000)).values()
+
+
+def _holds(tx, load: dict, base: dict) -> bool:
+    """Whether the store's Load node of the repository is base, read under its write lock
+    (the MERGE takes it, as the whole write does first), so no other load can come between."""
+    tx.run("MERGE (l:Load {id: $id}) SET l.repo = $repo",
+           id=load["id"], repo=load["repo"]).consume()
+    found = [_value(v) for v in tx.run("MATCH (l:Load {id: $id}) RETURN l", id=load["id"])
+             .value()]
+    return found == [base]
 
 
 def _run(tx, cypher: str, **params) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from kg.model.changes import Changes
 from kg.model.facts import Facts
 
 T = TypeVar("T")
@@ -32,11 +33,17 @@ class Store(ABC):
     uri: str
 
     @abstractmethod
-    def replace_repository(self, repo: str, facts: Facts, load: dict) -> None:
+    def replace_repository(self, repo: str, facts: Facts, load: dict,
+                           changes: Changes | None = None) -> None:
         """Swap in a repository's new subgraph and its Load node, all or nothing.
 
         Until this returns, readers see the previous graph; if it fails or the
         process is killed, the previous graph is still whole.
+
+        changes, from an incremental load, turn the graph whose Load node is
+        changes.base into facts: when the store's graph of the repository is that
+        one, the store writes only the changes; otherwise (another load came between,
+        the graph was written since) it writes facts whole. The result is the same.
         """
 
     @abstractmethod
