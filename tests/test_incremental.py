@@ -112,6 +112,20 @@ def test_incremental_load_equals_full_load(project, kind):
     assert_equal_to_full(src, store)
 
 
+def test_fragments_cached_from_workers_serve_the_next_load(tmp_path):
+    """A worker's fragment reaches the facts cache as the bytes it sent (not pickled again
+    by the parent): an incremental load of two processes reads them back whole."""
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURE, root)
+    src, store = root / "src", str(tmp_path / "store")
+    first = api.load(src, store=store, repo=REPO, jobs=2, full=True)
+    assert first.workers == 2
+    EDITS["base"](src)
+    summary = api.load(src, store=store, repo=REPO, jobs=2)
+    assert summary.incremental and 0 < summary.reextracted < summary.files
+    assert_equal_to_full(src, store)
+
+
 def test_body_edit_of_a_leaf_reextracts_it_and_its_importers_only(project):
     src, store = project
     EDITS["body"](src)

@@ -65,14 +65,15 @@ Progress = Callable[[str, int, int], None]   # (phase, done, total)
 def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
             progress: Progress | None = None, strict: bool = False, jobs: int | None = 1,
             previous: Previous | None = None,
-            on_fragment: Callable[[Fragment, Project], None] | None = None,
+            on_fragment: Callable[[Fragment, Project, bytes | None], None] | None = None,
             limits: Limits | None = None) -> Extraction:
     """The facts of the source tree at root. Raises InputError when it holds no Python.
 
     jobs: processes extracting modules (None: every core, one for a small project).
     previous: the facts cache of the last load; the modules incremental.py finds
     unaffected by what changed keep their facts from it. on_fragment sees each module's
-    newly extracted fragment (to cache it). limits: file size and inference budget."""
+    newly extracted fragment (to cache it), with its pickled bytes when a worker sent it
+    so. limits: file size and inference budget."""
     with inference_cache.kept(), rarer_collections():
         return _extract(Path(root), repo, exclude, progress, strict, jobs, previous,
                         on_fragment, limits or Limits())
@@ -98,7 +99,7 @@ def rarer_collections():
 
 def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress | None,
              strict: bool, jobs: int | None, previous: Previous | None,
-             on_fragment: Callable[[Fragment, Project], None] | None,
+             on_fragment: Callable[[Fragment, Project, bytes | None], None] | None,
              limits: Limits) -> Extraction:
     started = time.perf_counter()
     files = discover(root, exclude)
@@ -138,15 +139,17 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
 
 
 def _one_by_one(fragments: list, new: set[str],
-                on_fragment: Callable[[Fragment, Project], None] | None, project: Project,
+                on_fragment: Callable[[Fragment, Project, bytes | None], None] | None,
+                project: Project,
                 out: Extraction) -> Iterator[Fragment]:
     """Each fragment in module order, a worker's unpickled only now, none kept once merged:
     all of a large project's at once take as much memory as the merged facts."""
     for index, packed in enumerate(fragments):
         fragments[index] = None
         fragment = parallel.unpacked(packed)
-        if fragment.module in new:
-            on_fragment(fragment, project)
+        if fragment.module in new:      # a worker's comes pickled as the cache keeps it
+            on_fragment(fragment, project,
+                        packed.data if isinstance(packed, parallel.Packed) else None)
         out.modules[fragment.module] = {"file": fragment.file, "sha256": fragment.sha256,
                                         "seconds": round(fragment.seconds, 4),
                                         "imports": fragment.imports,

@@ -144,12 +144,13 @@ class Writer:
         except OSError:
             self.broken = True
 
-    def add(self, fragment: Fragment, project) -> None:
+    def add(self, fragment: Fragment, project, data: bytes | None = None) -> None:
+        """data: the fragment as `dumps` gives it, when a worker already pickled it so."""
         if self.broken:
             return
         name = f"{self.stamp}-{len(self.files)}.pickle"
         try:
-            (self.folder / FRAGMENTS / name).write_bytes(dumps(fragment, project))
+            (self.folder / FRAGMENTS / name).write_bytes(data or dumps(fragment, project))
         except (Unrelocatable, OSError, pickle.PicklingError, TypeError, AttributeError):
             self.abandon()
             self.broken = True
