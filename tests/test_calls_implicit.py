@@ -286,3 +286,64 @@ def test_methods_of_what_known_external_functions_return(tmp_path):
     assert {"re.Pattern.match", "builtins.list.append"} <= called
     # a function whose result type kg does not know: no member guessed
     assert not {c for c in called if c.endswith("unknown_member")}
+
+
+# -- operators ---------------------------------------------------------------------------------
+
+VECTORS = """
+    class Vec:
+        def __add__(self, other):
+            return Vec()
+
+        def __mul__(self, other):
+            return Vec()
+
+        def __rmul__(self, other):
+            return Vec()
+
+        def __neg__(self):
+            return Vec()
+
+        def __bool__(self):
+            return True
+    """
+
+
+def test_arithmetic_on_an_instance_runs_the_dunder_of_its_result(tmp_path):
+    g = load_code(tmp_path, VECTORS + """
+
+    def main():
+        v = Vec()
+        w = Vec()
+        return 2 * v + w, (v * w) + v, -v + w
+    """)
+    assert "pkg.mod.Vec.__add__" in calls_of(g, "pkg.mod.main")
+    # `2 * v` is a Vec (its __rmul__), so the sum runs Vec.__add__ on it; the site's text
+    # is written out for the operands that run a dunder of the loaded code only
+    assert sites(g, "__add__") == ["2 * v.__add__", "v * w.__add__", "-v.__add__"]
+    assert sites(g, "__mul__") == ["v.__mul__"]
+    assert sites(g, "__neg__") == ["v.__neg__"]
+
+
+def test_arithmetic_on_literals_and_builtins_runs_no_dunder_of_the_loaded_code(tmp_path):
+    g = load_code(tmp_path, VECTORS + """
+
+    def main(n: int):
+        v = Vec()
+        text = "%s" % n
+        return (1 + 2) + 3, (n * 2) + 1, [1] * 3 + [2], (not v) + 1, text, -(n - 1) + 1
+    """)
+    assert not {c for c in calls_of(g, "pkg.mod.main") if c.startswith("pkg.mod.Vec.")}
+    assert sites(g, ".__") == []
+
+
+def test_an_augmented_assignment_names_the_in_place_dunder_and_runs_the_plain_one(tmp_path):
+    g = load_code(tmp_path, VECTORS + """
+
+    def main():
+        total = Vec()
+        total += Vec()
+        return total
+    """)
+    assert "pkg.mod.Vec.__add__" in calls_of(g, "pkg.mod.main")
+    assert sites(g, "__iadd__") == ["total.__iadd__"]

@@ -55,6 +55,10 @@ ALL_DUNDERS = ({"__enter__", "__exit__", "__aenter__", "__aexit__", "__iter__", 
                | set(COMPARE.values()) | set(SUBSCRIPT.values())
                | {dunder for dunder, _ in BUILTINS.values()})
 NODE_TYPES = calls_walk.IMPLICIT
+# Operands astroid infers to themselves (a node, never an instance of a class: `"%s" % x`,
+# `[1] * n`) or to nothing (comprehensions): no dunder of the loaded code runs on them.
+LITERALS = (nodes.Const, nodes.JoinedStr, nodes.List, nodes.Tuple, nodes.Set, nodes.Dict,
+            nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp, nodes.Lambda)
 PENDING_KEY = "calls_implicit.dunders"
 
 
@@ -63,21 +67,23 @@ def extract(ctx: ModuleContext, found: list[nodes.NodeNG], calls: list[nodes.Cal
     defined = defined_names(ctx).dunders
     if not defined:
         return
+    seen: dict[int, bool] = {}      # _may_be_local's answers
     for node in found:
-        for operand, dunders, text in _runs(node):
+        for operand, dunders in _runs(node):
             wanted = [d for d in dunders if d in defined]
             if wanted:
-                methods = _methods(ctx, operand, wanted, types)
+                methods = _methods(ctx, operand, wanted, types, seen)
                 if isinstance(node, nodes.For | nodes.Comprehension):
                     is_async = wanted[0] == "__aiter__"
                     methods += _next_of(ctx, methods, "__anext__" if is_async else "__next__")
-                _add(ctx, node, operand, methods, wanted[0], text)
+                _add(ctx, node, operand, methods, wanted[0], dunders[0])
     for call in calls:
         dunder = _builtin_dunder(ctx, call, defined)
         if dunder is not None:
             operand = call.args[0]
-            methods = _methods(ctx, operand, [dunder], types) or _iterated(ctx, operand, dunder)
-            _add(ctx, call, operand, methods, dunder, f"{_text(operand)}.{dunder}")
+            methods = _methods(ctx, operand, [dunder], types, seen) \
+                or _iterated(ctx, operand, dunder)
+            _add(ctx, call, operand, methods, dunder, dunder)
 
 
 def _builtin_dunder(ctx: ModuleContext, call: nodes.Call, defined: set[str]) -> str | None:
@@ -144,42 +150,43 @@ def defined_names(ctx: ModuleContext) -> Defined:
 
 
 def _runs(node: nodes.NodeNG):
-    """(operand, dunders tried in order, text) for each implicit call node makes."""
+    """(operand, dunders tried in order) for each implicit call node makes; the call's text
+    is the operand's and the first dunder's (`a.__iadd__` for `a += b`)."""
     if isinstance(node, nodes.With):
         is_async = isinstance(node, nodes.AsyncWith)
         for item, _ in node.items:
             for dunder in (("__aenter__", "__aexit__") if is_async else ("__enter__", "__exit__")):
-                yield item, (dunder,), f"{_text(item)}.{dunder}"
+                yield item, (dunder,)
     elif isinstance(node, nodes.For | nodes.Comprehension):
         is_async = bool(getattr(node, "is_async", False)) or isinstance(node, nodes.AsyncFor)
-        dunder = "__aiter__" if is_async else "__iter__"
-        yield node.iter, (dunder,), f"{_text(node.iter)}.{dunder}"
+        yield node.iter, ("__aiter__" if is_async else "__iter__",)
     elif isinstance(node, nodes.BinOp) and node.op in BINARY:
-        yield node.left, (BINARY[node.op],), f"{_text(node.left)}.{BINARY[node.op]}"
+        yield node.left, (BINARY[node.op],)
     elif isinstance(node, nodes.AugAssign) and node.op.rstrip("=") in BINARY:
         plain = BINARY[node.op.rstrip("=")]
-        in_place = plain.replace("__", "__i", 1)
-        yield node.target, (in_place, plain), f"{_text(node.target)}.{in_place}"
+        yield node.target, (plain.replace("__", "__i", 1), plain)
     elif isinstance(node, nodes.UnaryOp) and node.op in UNARY:
-        yield node.operand, (UNARY[node.op],), f"{_text(node.operand)}.{UNARY[node.op]}"
+        yield node.operand, (UNARY[node.op],)
     elif isinstance(node, nodes.Compare):
         left = node.left
         for op, right in node.ops:
             if op in ("in", "not in"):
-                yield right, ("__contains__",), f"{_text(right)}.__contains__"
+                yield right, ("__contains__",)
             elif op in COMPARE:
-                yield left, (COMPARE[op],), f"{_text(left)}.{COMPARE[op]}"
+                yield left, (COMPARE[op],)
             left = right
     elif isinstance(node, nodes.Subscript):
-        dunder = SUBSCRIPT.get(getattr(node.ctx, "name", "Load"), "__getitem__")
-        yield node.value, (dunder,), f"{_text(node.value)}.{dunder}"
+        yield node.value, (SUBSCRIPT.get(getattr(node.ctx, "name", "Load"), "__getitem__"),)
 
 
 def _add(ctx: ModuleContext, node, operand, methods: list[Method], dunder: str,
-         text: str) -> None:
+         shown: str) -> None:
+    """The site of the dunder that runs, its text naming the dunder the syntax tries first
+    (written out only here: most operands run no dunder of the loaded code)."""
     targets = list(dict.fromkeys(target for target, _ in methods))
     if targets:
-        add_site(ctx, node, operand, targets, f"{ctx.call_site_id(operand)}:{dunder}", text)
+        add_site(ctx, node, operand, targets, f"{ctx.call_site_id(operand)}:{dunder}",
+                 f"{_text(operand)}.{shown}")
 
 
 def add_site(ctx: ModuleContext, node, operand, targets: list[Target], site_id: str,
@@ -204,11 +211,14 @@ def add_site(ctx: ModuleContext, node, operand, targets: list[Target], site_id: 
 Method = tuple[Target, nodes.FunctionDef]
 
 
-def _methods(ctx: ModuleContext, operand, dunders: list[str], types: Types | None
-             ) -> list[Method]:
+def _methods(ctx: ModuleContext, operand, dunders: list[str], types: Types | None,
+             seen: dict[int, bool] | None = None) -> list[Method]:
     """The dunder of each local class the operand's values are instances of (its annotated
     types when inference gives nothing and types are given)."""
     found: list[Method] = []
+    if isinstance(operand, LITERALS) or _is_arithmetic(operand) \
+            and not _may_be_local(ctx, operand, {} if seen is None else seen):
+        return found
     values = ctx.infer(operand)
     if not values and types is not None and isinstance(operand, nodes.Name | nodes.Attribute):
         values = types.values(operand)
@@ -219,6 +229,46 @@ def _methods(ctx: ModuleContext, operand, dunders: list[str], types: Types | Non
         if method is not None and method not in found:
             found.append(method)
     return found
+
+
+def _may_be_local(ctx: ModuleContext, expression: nodes.NodeNG, seen: dict[int, bool]) -> bool:
+    """Whether arithmetic can give an instance of a class of the loaded code: only when one
+    of its operands is one (or is such a class, whose metaclass runs the operator). Other
+    operands run the dunders of builtins and external classes, which know no class of the
+    loaded code. Inferring the expression itself infers the call of each operator's dunder,
+    at each site anew, the costliest inference there is; its first operands are inferred
+    anyway (each is an operand too). `seen` keeps the answer for each expression, so a long
+    sum (`a + b + c + ...`, each left operand an operand in turn) is walked once, from the
+    innermost out."""
+    spine: list[nodes.NodeNG] = []
+    node = expression
+    while _is_arithmetic(node) and id(node) not in seen:
+        spine.append(node)
+        node = node.left if isinstance(node, nodes.BinOp) else node.operand
+    found = seen[id(node)] if id(node) in seen else _holds_local(ctx, node, seen)
+    for node in reversed(spine):
+        if not found and isinstance(node, nodes.BinOp):
+            found = _holds_local(ctx, node.right, seen)
+        seen[id(node)] = found
+    return found
+
+
+def _is_arithmetic(node: nodes.NodeNG) -> bool:
+    return isinstance(node, nodes.BinOp) or isinstance(node, nodes.UnaryOp) and node.op != "not"
+
+
+def _holds_local(ctx: ModuleContext, node: nodes.NodeNG, seen: dict[int, bool]) -> bool:
+    if _is_arithmetic(node):
+        return _may_be_local(ctx, node, seen)
+    if isinstance(node, (*LITERALS, nodes.UnaryOp)):      # `not x`: a bool
+        return False
+    return any(_is_local_instance(ctx, v) or isinstance(v, nodes.ClassDef)
+               and ctx.project.is_local(v) for v in ctx.infer(node))
+
+
+def _is_local_instance(ctx: ModuleContext, value) -> bool:
+    return isinstance(value, bases.Instance) and not isinstance(value, nodes.NodeNG) \
+        and ctx.project.is_local(value._proxied)
 
 
 def _method(ctx: ModuleContext, cls, dunders: list[str]) -> Method | None:
