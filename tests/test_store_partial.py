@@ -9,12 +9,14 @@ into a fresh store; the Load node differs only in what it says of the load itsel
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import STORES, fresh_store
-from harness import load_code
+from harness import load_code, write_package
 from kg import api
 from kg.errors import QueryError
 from kg.model.changes import Changes, Digest, between
@@ -293,3 +295,61 @@ def test_a_digest_reads_back_and_garbage_is_no_digest(tmp_path):
     assert between(again, digest, facts, {}).size() == 0
     assert Digest.from_bytes(b"not a digest") is None
     assert Digest.from_bytes(digest.to_bytes()[:-9]) is None
+
+
+# A process that applies the changes from V1 to V2 and SIGKILLs itself part-way: on the
+# embedded store once the changed nodes are set (after the links and nodes were deleted),
+# on Neo4j before its third statement is sent. The commit never comes.
+KILLED_UPDATE = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path
+from harness import load
+from kg.model.changes import Digest, between
+from kg.queries import embedded, neo4j_store, open_store
+
+uri, old, new = sys.argv[1], load(Path(sys.argv[3]), "one").facts, load(Path(sys.argv[4]), "one").facts
+
+def die(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+real_set, real_batch, sent = embedded._set_nodes, neo4j_store._write_batch, []
+def set_then_die(*args):
+    real_set(*args)
+    die()
+def batch_or_die(*args):
+    if len(sent) == 2:
+        die()
+    sent.append(1)
+    return real_batch(*args)
+embedded._set_nodes, neo4j_store._write_batch = set_then_die, batch_or_die
+
+with open_store(uri) as store:
+    base = next(r for r in store.loads() if r["repo"] == "one")
+    changes = between(Digest.of(old), Digest.of(new), new, base)
+    store.replace_repository("one", new, {**base, "files": 4}, changes=changes)
+print("not killed", flush=True)
+"""
+
+
+def test_a_killed_partial_write_leaves_the_previous_graph_whole(store_kind, tmp_path):
+    uri = fresh_store(store_kind, tmp_path)
+    old_tree = write_package(tmp_path / "v1" / "src", V1)
+    new_tree = write_package(tmp_path / "v2" / "src", V2)
+    old, new = facts_of(tmp_path, V1, "v1b"), facts_of(tmp_path, V2, "v2b")
+    with open_store(uri) as store:
+        store.replace_repository("one", old, load_node("one", 3))
+    whole = contents(uri)
+    run = subprocess.run([sys.executable, "-c", KILLED_UPDATE, uri, str(Path(__file__).parent),
+                          str(old_tree), str(new_tree)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == -9, run.stdout + run.stderr
+    assert contents(uri) == whole
+    with open_store(uri) as store:      # and the next write, changes or not, goes through
+        changes = between(Digest.of(old), Digest.of(new), new, stored_load(uri))
+        store.replace_repository("one", new, load_node("one", 4), changes=changes)
+    assert stored_load(uri)["files"] == 4
+    after = contents(uri)
+    with open_store(fresh_store(store_kind, tmp_path / "fresh")) as store:
+        store.replace_repository("one", new, load_node("one", 4))
+        assert contents(store.uri) == after

@@ -3,10 +3,10 @@
 The graph a load wrote is not kept in memory until the next load, so the facts cache keeps
 its *digest* (one fingerprint per node and per relationship, and where each relationship
 goes) and the next load compares the new facts with it. The comparison is exact up to the
-fingerprints: 64 bits per item (CRC-32 and Adler-32 of the item's marshal encoding, which
-is the same for equal values whatever their interning or sharing, and distinct for unequal
-ones), so a changed item is missed with a chance of about 2^-60, and a small edit (a line
-number, a name) never (CRC-32 detects every change within 32 consecutive bits).
+fingerprints: 64 bits per item, CRC-32 and Adler-32 of the item's marshal encoding (the
+same for equal values whatever their interning or sharing, distinct for unequal ones). A
+changed item goes unnoticed only if both checksums miss it; CRC-32 alone misses a random
+change once in 2^32, and never one confined to 32 consecutive bits (a line number).
 
 Relationships have no identity of their own: they are compared as a multiset, and the unit
 of change is a *link*, all relationships of one type from one node to another. A link whose
@@ -19,6 +19,7 @@ nodes, 871 k relationships) about a second, against several for writing the whol
 from __future__ import annotations
 
 import marshal
+import sys
 import zlib
 from array import array
 from collections import Counter
@@ -29,12 +30,13 @@ from operator import attrgetter, ne
 from kg.model.facts import Edge, Facts
 from kg.model.schema import NODES, RELATIONSHIPS
 
-FORMAT = 1
+FORMAT = 2
 CHUNK = 65536                # items encoded at a time
+_MARK = 4 if sys.byteorder == "little" else 3     # the low byte of a fingerprint's CRC half
 LABELS = tuple(label for label in NODES if label != "Load")   # the Load node is rewritten
 TYPES = tuple(RELATIONSHIPS)
 _TYPE_INDEX = {type: i for i, type in enumerate(TYPES)}
-_EDGE_ITEM = attrgetter("type", "src_label", "src", "dst_label", "dst", "props")
+_EDGE_ITEM = attrgetter("type", "src", "dst", "props")   # an id says its label
 _SRC = attrgetter("src")
 _DST = attrgetter("dst")
 _TYPE = attrgetter("type")
@@ -57,7 +59,15 @@ class Digest:
 
     @classmethod
     def of(cls, facts: Facts) -> Digest | None:
-        """The digest of facts; None when two nodes share an id (no store holds that)."""
+        """The digest of facts; None when two nodes share an id or a relationship ends
+        nowhere (no store holds that), or a value is not plain data."""
+        try:
+            return cls._of(facts)
+        except (KeyError, ValueError):
+            return None
+
+    @classmethod
+    def _of(cls, facts: Facts) -> Digest | None:
         ids = {label: list(facts.nodes[label]) for label in LABELS}
         nodes = {label: _fingerprints(facts.nodes[label].values()) for label in LABELS}
         index = {}
@@ -67,11 +77,8 @@ class Digest:
         if len(index) != sum(map(len, ids.values())):
             return None
         edges = facts.edges
-        try:
-            sources = array("I", map(index.__getitem__, map(_SRC, edges)))
-            targets = array("I", map(index.__getitem__, map(_DST, edges)))
-        except KeyError:                    # a dangling relationship: not a written graph
-            return None
+        sources = array("I", map(index.__getitem__, map(_SRC, edges)))
+        targets = array("I", map(index.__getitem__, map(_DST, edges)))
         return cls(ids=ids, nodes=nodes, edges=_fingerprints(map(_EDGE_ITEM, edges)),
                    types=array("B", map(_TYPE_INDEX.__getitem__, map(_TYPE, edges))),
                    sources=sources, targets=targets)
@@ -79,15 +86,16 @@ class Digest:
     def to_bytes(self) -> bytes:
         arrays = [self.nodes[label].tobytes() for label in LABELS]
         arrays += [a.tobytes() for a in (self.edges, self.types, self.sources, self.targets)]
-        return marshal.dumps((FORMAT, LABELS, TYPES, [self.ids[label] for label in LABELS],
-                              arrays))
+        return marshal.dumps((FORMAT, sys.byteorder, LABELS, TYPES,
+                              [self.ids[label] for label in LABELS], arrays))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Digest | None:
         """The digest data holds; None if it is not one this code wrote."""
         try:
-            version, labels, types, ids, arrays = marshal.loads(data)
-            if version != FORMAT or tuple(labels) != LABELS or tuple(types) != TYPES:
+            version, order, labels, types, ids, arrays = marshal.loads(data)
+            if (version, order, tuple(labels), tuple(types)) != (FORMAT, sys.byteorder,
+                                                                 LABELS, TYPES):
                 return None
             nodes = [_array("Q", raw) for raw in arrays[:len(LABELS)]]
             edges, kinds, sources, targets = (_array(code, raw) for code, raw in
@@ -101,9 +109,18 @@ class Digest:
                    nodes=dict(zip(LABELS, nodes, strict=True)), edges=edges, types=kinds,
                    sources=sources, targets=targets)
 
-    def link(self, edge: int, labels: list[str], all_ids: list[str]) -> Link:
-        src, dst = self.sources[edge], self.targets[edge]
-        return (TYPES[self.types[edge]], labels[src], all_ids[src], labels[dst], all_ids[dst])
+    def link(self, edge: int) -> Link:
+        """The type and ends of relationship number edge."""
+        src, dst = self.node(self.sources[edge]), self.node(self.targets[edge])
+        return (TYPES[self.types[edge]], *src, *dst)
+
+    def node(self, index: int) -> tuple[str, str]:
+        """The label and id of node number index (labels in LABELS order)."""
+        for label in LABELS:
+            if index < len(self.ids[label]):
+                return label, self.ids[label][index]
+            index -= len(self.ids[label])
+        raise IndexError(index)
 
 
 @dataclass
@@ -143,20 +160,47 @@ def between(old: Digest, new: Digest, facts: Facts, base: dict) -> Changes:
     changes = Changes(base=base)
     for label in LABELS:
         _compare_nodes(label, old, new, facts, changes)
-    changed_edges = _changed(old.edges, new.edges)
-    if not changed_edges:
+    before, after = _runs(old.edges), _runs(new.edges)
+    old_places, new_places = _unshared(before, after), _unshared(after, before)
+    changed = _changed([old.edges[i] for i in old_places], [new.edges[i] for i in new_places])
+    if not changed:
         return changes
-    labels = [label for label in LABELS for _ in old.ids[label]]
-    all_ids = [id for label in LABELS for id in old.ids[label]]
-    links = {old.link(i, labels, all_ids)
-             for i in compress(range(len(old.edges)), map(changed_edges.__contains__, old.edges))}
+    links = {old.link(i) for i in old_places if old.edges[i] in changed}
     edges = facts.edges
-    links.update(_link_of(e) for e in compress(edges, map(changed_edges.__contains__, new.edges)))
+    links.update(_link_of(edges[i]) for i in new_places if new.edges[i] in changed)
     changes.unlinked = sorted(links)
     sources = {link[2] for link in links}
     changes.linked = [e for e in compress(edges, map(sources.__contains__, map(_SRC, edges)))
                       if _link_of(e) in links]
     return changes
+
+
+def _runs(fingerprints: array) -> dict[bytes, list[int]]:
+    """The relationships' fingerprints cut into runs after each one whose CRC-32 has a low
+    byte of 0 (one in 256, so runs of 256 on average): where the content says, so an
+    inserted or removed relationship changes its own run only. Run -> where it starts, each
+    time it occurs."""
+    raw = fingerprints.tobytes()
+    marks = raw[_MARK::8]
+    runs: dict[bytes, list[int]] = {}
+    start = 0
+    while start < len(fingerprints):
+        cut = marks.find(0, start)
+        end = len(fingerprints) if cut == -1 else cut + 1
+        runs.setdefault(raw[8 * start:8 * end], []).append(start)
+        start = end
+    return runs
+
+
+def _unshared(mine: dict[bytes, list[int]], theirs: dict[bytes, list[int]]) -> list[int]:
+    """Where the relationships of my runs are that the other side does not hold as often:
+    what both hold alike is the same multiset of relationships and can change nothing."""
+    places = []
+    for run, starts in mine.items():
+        extra = len(starts) - len(theirs.get(run, ()))
+        for start in starts[len(starts) - extra:] if extra > 0 else ():
+            places.extend(range(start, start + len(run) // 8))
+    return places
 
 
 def _compare_nodes(label: str, old: Digest, new: Digest, facts: Facts,
