@@ -749,3 +749,24 @@ def test_callables_handed_to_builtins_are_called_by_who_hands_them(tmp_path):
     assert ("pkg.mod.main", "pkg.mod.key") in calls
     assert g.edge_props("RESOLVES_TO", "sorted@8", "pkg.mod.key")[0]["resolved"] == "callback"
     assert ("pkg.mod.main", "pkg.mod.never") not in calls
+
+
+def test_a_class_mro_is_worked_out_once_per_module_context():
+    import astroid
+
+    from kg.loader.context import ModuleContext, Project
+    from kg.loader.resolve import mro_of
+
+    module = astroid.parse("""
+        class Base: pass
+        class Left(Base): pass
+        class Right(Base): pass
+        class Both(Left, Right): pass
+    """)
+    both = module.body[-1]
+    first, second = (ModuleContext(Project("r", {}), None) for _ in range(2))
+    mro = mro_of(first, both)
+    assert [k.name for k in mro] == ["Both", "Left", "Right", "Base", "object"]
+    assert mro_of(first, both) is mro                   # asked again in the same module
+    assert mro_of(second, both) is not mro              # another module works it out anew
+    assert [k.name for k in mro_of(second, both)] == [k.name for k in mro]

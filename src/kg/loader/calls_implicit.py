@@ -28,7 +28,7 @@ from astroid.exceptions import AstroidError
 from kg.loader import calls_lambdas, calls_walk
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
-from kg.loader.resolve import Target, _mro, is_property
+from kg.loader.resolve import Target, is_property, mro_of
 
 BINARY = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
           "//": "__floordiv__", "%": "__mod__", "**": "__pow__", "@": "__matmul__",
@@ -275,7 +275,7 @@ def _method(ctx: ModuleContext, cls, dunders: list[str]) -> Method | None:
     if not isinstance(cls, nodes.ClassDef) or not ctx.project.is_local(cls):
         return None
     for dunder in dunders:
-        for klass in _mro(cls):
+        for klass in mro_of(ctx, cls):
             defs = [n for n in klass.locals.get(dunder, ()) if isinstance(n, nodes.FunctionDef)]
             if defs:
                 kg_id = ctx.project.id_of(defs[-1])

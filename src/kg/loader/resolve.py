@@ -10,6 +10,7 @@ loaded code (`module.Class.method` after the receiver's class for methods).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from astroid import bases, nodes, objects
@@ -179,7 +180,7 @@ def _construction(ctx: ModuleContext, cls: nodes.ClassDef) -> Callee:
     target = class_target(ctx, cls)
     if target.label != "Class":
         return (target,)
-    mro = _mro(cls)
+    mro = mro_of(ctx, cls)
     runs = (new_of(ctx, mro), init_of(ctx, cls, mro))
     return (target, *(t for t in runs if t is not None), *side_calls(ctx, cls, mro))
 
@@ -199,7 +200,7 @@ def side_calls(ctx: ModuleContext, cls: nodes.ClassDef,
     """What the `__init__` a dataclass generates calls of the loaded code: the default_factory
     of each field (`field(default_factory=new_tags)`), then `__post_init__`. They run without
     the constructor's arguments. () when a written-out `__init__` runs instead."""
-    mro = _mro(cls) if mro is None else mro
+    mro = mro_of(ctx, cls) if mro is None else mro
     owner = next((k for k in mro if any(isinstance(n, nodes.FunctionDef)
                                         for n in k.locals.get("__init__", ()))), None)
     if owner is None or not getattr(owner, "is_dataclass", False) \
@@ -240,31 +241,31 @@ def init_of(ctx: ModuleContext, cls: nodes.ClassDef,
     as the code names the base (`pydantic.BaseModel.__init__`, `builtins.Exception.__init__`),
     also when the base's package is not installed (`thirdparty.Base.__init__`). None for
     object's, and for a generated one (a dataclass's), which is not in the source."""
-    for klass in _mro(cls) if mro is None else mro:
+    for klass in mro_of(ctx, cls) if mro is None else mro:
         inits = [n for n in klass.locals.get("__init__", ()) if isinstance(n, nodes.FunctionDef)]
         if not inits:
             continue
         kg_id = ctx.project.id_of(inits[-1])
         if kg_id is not None:
             return Target("Function", kg_id, inits[-1].qname())
-        if ctx.project.is_local(klass) or _is_builtin_type(klass):
+        if ctx.project.is_local(klass) or _is_builtin_type(ctx, klass):
             return None
         return external(ctx, f"{_named_base(ctx, cls, klass)}.__init__")
     unknown = unresolved_bases(ctx, cls)
     return external(ctx, f"{unknown[0]}.__init__") if len(unknown) == 1 else None
 
 
-def _is_builtin_type(klass: nodes.ClassDef) -> bool:
+def _is_builtin_type(ctx: ModuleContext, klass: nodes.ClassDef) -> bool:
     """object, tuple, dict...: their constructors are not code anyone reads (an exception
     class's `__init__` is, as PyCG lists it)."""
     if klass.root().name != "builtins":
         return False
-    return not any(k.qname() == "builtins.BaseException" for k in _mro(klass))
+    return not any(k.qname() == "builtins.BaseException" for k in mro_of(ctx, klass))
 
 
 def _named_base(ctx: ModuleContext, cls: nodes.ClassDef, base: nodes.ClassDef) -> str:
     """The name the loaded code gives an external base class where it names it as a base."""
-    for klass in _mro(cls):
+    for klass in mro_of(ctx, cls):
         if not ctx.project.is_local(klass):
             continue
         for expr in klass.bases:
@@ -279,7 +280,7 @@ def unresolved_bases(ctx: ModuleContext, cls: nodes.ClassDef) -> list[str]:
     """Bases of a class (or of its loaded ancestors) that inference cannot see, by the name
     their import gives (`thirdparty.Base`): a package that is not installed."""
     found = []
-    for klass in _mro(cls):
+    for klass in mro_of(ctx, cls):
         if not ctx.project.is_local(klass):
             continue
         for expr in klass.bases:
@@ -297,11 +298,38 @@ def _called_instance(ctx: ModuleContext, instance: bases.Instance) -> Callee:
         return ()
     if not ctx.project.is_local(cls):
         return (external(ctx, f"{cls.qname()}.__call__"),)
-    for klass in _mro(cls):
+    for klass in mro_of(ctx, cls):
         calls = [n for n in klass.locals.get("__call__", ()) if isinstance(n, nodes.FunctionDef)]
         if calls:
             return (_function(ctx, calls[-1]),)
     return ()
+
+
+def mro_of(ctx: ModuleContext, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
+    """The class's MRO, worked out once per class for the module being extracted: kg asks for
+    the same few classes' MROs at every construction, dunder and property (sympy: 89,000 asks
+    for about 5 CPU s), and astroid walks the bases and infers them again at each ask. The
+    answers rest on astroid's inference cache, which is emptied before each module, so they
+    are dropped when another module's context asks (and when the context goes). Not to be
+    changed by the caller."""
+    held = _mros.get("for")
+    if held is None or held() is not ctx:
+        _mros.clear()
+        _mros["for"] = weakref.ref(ctx, _forget_mros)
+    found = _mros.get(id(cls))
+    if found is None or found[0] is not cls:
+        found = _mros[id(cls)] = (cls, _mro(cls))
+    return found[1]
+
+
+# "for": a weak reference to the module context the answers are for; id(class) -> (the class,
+# its MRO)
+_mros: dict = {}
+
+
+def _forget_mros(context_gone) -> None:
+    if _mros.get("for") is context_gone:
+        _mros.clear()
 
 
 def _mro(cls: nodes.ClassDef) -> list[nodes.ClassDef]:
