@@ -13,7 +13,8 @@ of change is a *link*, all relationships of one type from one node to another. A
 relationships changed in any way is deleted whole and written again from the new facts.
 
 Everything here is a few C-level passes over the facts (map, marshal, zlib): on sympy (235 k
-nodes, 871 k relationships) about a second, against several for writing the whole graph.
+nodes, 871 k relationships) about 1.5 CPU s to fingerprint and 0.2 s to compare, against
+5.6 s for writing the whole graph; what the store then writes costs 0.2 s.
 """
 
 from __future__ import annotations
