@@ -15,7 +15,9 @@ argument too: `len(x)` `x.__len__`, `str(x)` `__str__`, `iter(x)`
 iter(x)`), and so on (BUILTINS); such a call keeps its own CallSite to the
 builtin and gets a second one for the dunder. Operands are only inferred when
 some class of the loaded code defines one of the dunders that node could run,
-so code without such classes pays nothing.
+so code without such classes pays nothing; a literal operand never is, and
+arithmetic (`a * b + c`: the operand `a * b`) only when one of its own operands
+may be an instance of a loaded class (_may_be_local).
 """
 
 from __future__ import annotations
