@@ -40,9 +40,9 @@ def holding():
     time.sleep(hold)
 
 real_replace = embedded.EmbeddedStore.replace_repository
-def replace_after_holding(*args):
+def replace_after_holding(*args, **kwargs):
     holding()
-    return real_replace(*args)
+    return real_replace(*args, **kwargs)
 embedded.EmbeddedStore.replace_repository = replace_after_holding
 
 real_batch = neo4j_store._write_batch
