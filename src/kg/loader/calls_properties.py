@@ -20,7 +20,7 @@ from kg.loader.calls_implicit import add_site, defined_names
 from kg.loader.calls_types import Types
 from kg.loader.calls_walk import VALUE
 from kg.loader.context import ModuleContext
-from kg.loader.resolve import Target, _mro, is_property
+from kg.loader.resolve import Target, is_property, mro_of
 
 GET, SET, DELETE = "fget", "fset", "fdel"
 _PARTS = {"getter": GET, "setter": SET, "deleter": DELETE}
@@ -63,7 +63,7 @@ def _accessors(ctx: ModuleContext, types: Types, node, accessor: str) -> list[Ta
         cls = value._proxied
         if not isinstance(cls, nodes.ClassDef) or not ctx.project.is_local(cls):
             continue
-        function = _accessor(cls, node.attrname, accessor)
+        function = _accessor(ctx, cls, node.attrname, accessor)
         kg_id = ctx.project.id_of(function) if function is not None else None
         if kg_id is not None:
             target = Target("Function", kg_id, function.qname())
@@ -71,10 +71,11 @@ def _accessors(ctx: ModuleContext, types: Types, node, accessor: str) -> list[Ta
     return found
 
 
-def _accessor(cls: nodes.ClassDef, name: str, accessor: str) -> nodes.FunctionDef | None:
+def _accessor(ctx: ModuleContext, cls: nodes.ClassDef, name: str,
+              accessor: str) -> nodes.FunctionDef | None:
     """The getter, setter or deleter of the property name, where the first class of the MRO
     that defines name defines a property; None for a plain attribute or method."""
-    for klass in _mro(cls):
+    for klass in mro_of(ctx, cls):
         members = klass.locals.get(name)
         if not members:
             continue
