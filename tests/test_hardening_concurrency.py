@@ -54,11 +54,11 @@ def batch_then_hold(*args):
     return written
 neo4j_store._write_batch = batch_then_hold
 
-real_write = neo4j_store.Neo4jStore._write_generation
-def writing(*args):
+real_write = neo4j_store.Neo4jStore.replace_repository
+def writing(*args, **kwargs):    # an incremental write first reads the Load node under its lock
     print("writing", flush=True)
-    return real_write(*args)
-neo4j_store.Neo4jStore._write_generation = writing
+    return real_write(*args, **kwargs)
+neo4j_store.Neo4jStore.replace_repository = writing
 
 from kg.cli.main import main
 sys.argv = ["kg", "load", *sys.argv[2:]]
