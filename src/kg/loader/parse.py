@@ -1,10 +1,12 @@
 """Parsing source files into astroid trees without importing anything.
 
 Every module of the target is parsed from its text and put in astroid's
-module cache under its own dotted name before any inference runs. astroid
-then resolves the target's imports from that cache and never searches
+module cache under its own dotted name before the extraction infers anything.
+astroid then resolves the target's imports from that cache and never searches
 sys.path for them, so nothing of the target is found by the import system,
-let alone executed. Extension modules are never loaded.
+let alone executed. Extension modules are never loaded. A build itself infers a
+little (`obj.attr = value`); a module of the target it asks for is parsed there
+and then (`_on_demand`), so each module has the one tree kg registers.
 
 A file is opened without blocking and read only when it is a regular file
 within the size limit (a FIFO named `x.py` would block a plain read forever);
