@@ -36,12 +36,26 @@ SWITCH_STALE s belongs to a load killed between A and C: its B was rolled back
 (not yet committed) or was committed by the server on its own, so the graph is
 whole either way; readers treat the flag as off, and the next load resets it.
 
+A graph written since its load is written whole by the next incremental load,
+not patched: the changes were computed against the graph the load wrote. B's
+check, under the Load node's lock, that the store still holds that graph asks
+two things. A `kg query --write` that changed anything sets WRITTEN on every
+Load node in its own transaction (so the next load of any repository sees it;
+the load's final `SET l = $props` clears it). Any other client is noticed when
+it changed how many nodes of a kg label or relationships of a kg type the
+database holds: each load records on its Load node, as UNACCOUNTED, the
+database's counts (the count store answers them without a scan) less what
+every repository's Load node says it holds, and the next load requires the
+same difference. A client that only sets properties, or deletes as much of a
+label as it creates, goes unnoticed (docs/stores.md).
+
 Credentials come from NEO4J_USERNAME / NEO4J_PASSWORD and appear in no
 message: errors name the URI (without any user:password@ part) and the user.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -64,7 +78,7 @@ from neo4j.exceptions import (
 from kg.errors import InputError, QueryError, StoreUnavailable
 from kg.model.changes import Changes
 from kg.model.facts import Facts
-from kg.model.schema import NODES
+from kg.model.schema import NODES, RELATIONSHIPS
 from kg.queries.store import QueryResult, Store, normalise
 
 # Rows per UNWIND statement: benchmarks/neo4j_write.py measures rows/s for several sizes
@@ -103,6 +117,16 @@ CONSISTENT_ATTEMPTS = 5
 UNPINNED = object()
 # Seconds a load waits for the server to resample its indexes after the commit.
 REPLAN_TIMEOUT = 60
+# The Load node's bookkeeping of what wrote the graph since its load (module docstring);
+# a leading underscore keeps them out of every node a query returns (store.normalise).
+WRITTEN = "_written"
+UNACCOUNTED = "_unaccounted"
+RETIRE_LOADS = f"MATCH (l:Load) WITH l ORDER BY l.id SET l.{WRITTEN} = timestamp()"
+COUNTED = " UNION ALL ".join(
+    [f"MATCH (n:{label}) RETURN '{label}' AS kind, count(n) AS n"
+     for label in NODES if label != "Load"]
+    + [f"MATCH ()-[r:{type}]->() RETURN '{type}' AS kind, count(r) AS n"
+       for type in RELATIONSHIPS])
 
 # The driver's own log lines ("Unable to retrieve routing information") would reach stderr
 # through logging's last-resort handler; kg says what went wrong in its own words.
@@ -297,8 +321,7 @@ class Neo4jStore(Store):
                     else {"src": element[e.src], "dst": element[e.dst]} for e in edges]
             for chunk in _chunks(rows, self.batch):
                 _write_batch(tx, cypher, chunk)
-        tx.run("MATCH (l:Load {id: $id}) SET l = $props",
-               id=load["id"], props=_clean(load)).consume()
+        _finish_load_node(tx, load)
 
     def _write_changes(self, tx, changes: Changes, load: dict) -> None:
         """The repository's graph in the store made the new one, in the order Changes says;
@@ -329,8 +352,7 @@ class Neo4jStore(Store):
             rows = [{"src": e.src, "dst": e.dst, "props": _clean(dict(e.props))} for e in edges]
             for chunk in _chunks(rows, self.batch):
                 _write_batch(tx, cypher, chunk)
-        tx.run("MATCH (l:Load {id: $id}) SET l = $props",
-               id=load["id"], props=_clean(load)).consume()
+        _finish_load_node(tx, load)
 
     @contextmanager
     def _switching(self, repo: str):
@@ -392,10 +414,20 @@ class Neo4jStore(Store):
             columns, rows = work(tx)
             return (columns, rows, before) if _states(tx) == before else None
 
+        @neo4j.unit_of_work(timeout=self.query_timeout or None)
+        def write_marked(tx):
+            tx.run(RETIRE_LOADS).consume()
+            result = tx.run(cypher, params or {})
+            columns = list(result.keys())
+            rows = [[_value(v) for v in record.values()] for record in result]
+            if not result.consume().counters.contains_updates:
+                raise Unchanged(columns, rows)      # rolled back: the mark goes with it
+            return columns, rows
+
         with self._session(write=write) as session:
             try:
                 if write:
-                    columns, rows = session.execute_write(work)
+                    columns, rows = self._write(session, write_marked, work)
                 else:
                     columns, rows = self._read_between_switches(session, read)
             except ClientError as e:
@@ -405,6 +437,22 @@ class Neo4jStore(Store):
             except (ServiceUnavailable, SessionExpired) as e:
                 raise StoreUnavailable(f"lost Neo4j at {self.uri}: {_reason(e)}") from None
         return QueryResult(columns, rows)
+
+    @staticmethod
+    def _write(session, write_marked, work) -> tuple[list, list]:
+        """A write query, in one transaction with the mark on every Load node that tells the
+        next incremental load the graph is no longer the one it wrote (the mark comes first:
+        a load holds its Load node's lock from its start, so the write waits for it rather
+        than deadlock with it). A query that changed nothing is rolled back with its mark;
+        a schema command, which Neo4j runs only in a transaction of its own, runs alone."""
+        try:
+            return session.execute_write(write_marked)
+        except Unchanged as nothing:
+            return nothing.columns, nothing.rows
+        except ClientError as e:
+            if not (e.code or "").endswith("ForbiddenDueToTransactionType"):
+                raise
+        return session.execute_write(work)
 
     def _read_between_switches(self, session, read) -> tuple[list, list]:
         deadline = time.monotonic() + SWITCH_WAIT
@@ -451,6 +499,14 @@ class Neo4jStore(Store):
         return message
 
 
+class Unchanged(Exception):
+    """A write query that changed nothing, with its rows (its transaction is rolled back)."""
+
+    def __init__(self, columns: list, rows: list):
+        super().__init__("the query changed nothing")
+        self.columns, self.rows = columns, rows
+
+
 class GenerationChanged(QueryError):
     """A read inside consistently() met a newer generation than its first read."""
 
@@ -461,13 +517,44 @@ def _states(tx) -> list:
 
 
 def _holds(tx, load: dict, base: dict) -> bool:
-    """Whether the store's Load node of the repository is base, read under its write lock
-    (the MERGE takes it, as the whole write does first), so no other load can come between."""
+    """Whether the store holds the graph the load whose Load node is base wrote, read under
+    the Load node's write lock (the MERGE takes it, as the whole write does first), so no
+    other load can come between: the Load node is base, no `kg query --write` changed the
+    graph since, and the counts no Load node accounts for are as that load left them."""
     tx.run("MERGE (l:Load {id: $id}) SET l.repo = $repo",
            id=load["id"], repo=load["repo"]).consume()
-    found = [_value(v) for v in tx.run("MATCH (l:Load {id: $id}) RETURN l", id=load["id"])
-             .value()]
-    return found == [base]
+    found = tx.run(f"MATCH (l:Load {{id: $id}}) RETURN l, l.{WRITTEN}, l.{UNACCOUNTED}",
+                   id=load["id"]).values()
+    if len(found) != 1:
+        return False
+    node, written, unaccounted = found[0]
+    return _value(node) == base and written is None and unaccounted is not None \
+        and unaccounted == _unaccounted(tx)
+
+
+def _finish_load_node(tx, load: dict) -> None:
+    """The Load node as the load describes it (which drops WRITTEN), then what the database
+    holds beyond the repositories' own counts, this load's new graph included."""
+    tx.run("MATCH (l:Load {id: $id}) SET l = $props",
+           id=load["id"], props=_clean(load)).consume()
+    tx.run(f"MATCH (l:Load {{id: $id}}) SET l.{UNACCOUNTED} = $unaccounted",
+           id=load["id"], unaccounted=_unaccounted(tx)).consume()
+
+
+def _unaccounted(tx) -> str | None:
+    """Per kg label and relationship type, the database's count (from the count store, no
+    scan) less the sum of what every repository's Load node says it holds, where they
+    differ: a client that creates or deletes nodes or relationships changes it."""
+    said: dict[str, int] = {}
+    for counts in tx.run("MATCH (l:Load) RETURN l.counts").value():
+        try:
+            for kind, n in json.loads(counts or "{}").items():
+                said[kind] = said.get(kind, 0) + int(n)
+        except (ValueError, TypeError, AttributeError):
+            return None         # recorded as absent: no later load finds it equal
+    found = dict(tx.run(COUNTED).values())
+    return json.dumps({kind: n - said.get(kind, 0) for kind, n in sorted(found.items())
+                       if n != said.get(kind, 0)}, sort_keys=True)
 
 
 def _run(tx, cypher: str, **params) -> None:
