@@ -266,6 +266,95 @@ def test_no_dunder_call_when_the_class_does_not_define_it_or_the_form_runs_none(
     assert sites(g, ".__") == []
 
 
+# -- text: __str__, __repr__, __format__ -------------------------------------------------------
+
+TEXTS = """
+    class Both:
+        def __str__(self):
+            return "both"
+
+        def __repr__(self):
+            return "Both()"
+
+
+    class OnlyRepr:
+        def __repr__(self):
+            return "OnlyRepr()"
+
+
+    class Child(OnlyRepr):
+        pass
+
+
+    class Neither:
+        pass
+
+
+    class Failure(Exception):
+        def __repr__(self):
+            return "Failure()"
+
+
+    class Formatted(OnlyRepr):
+        def __format__(self, spec):
+            return "formatted"
+    """
+
+
+def test_turning_an_instance_into_text_runs_its_str_repr_or_format(tmp_path):
+    g = load_code(tmp_path, TEXTS + """
+
+    def as_str(b: Both):
+        return str(b), f"{b}", format(b), "%s" % b, "%s and %d" % (b, 1), print(b, end="")
+
+
+    def as_repr(b: Both):
+        return repr(b), f"{b!r}", "%r" % (b,), ascii(b)
+
+
+    def formatted(x: Formatted):
+        return f"{x}", f"{x:>10}", format(x, "x"), str(x)
+    """)
+    assert calls_of(g, "pkg.mod.as_str") >= {"pkg.mod.Both.__str__"}
+    assert "pkg.mod.Both.__repr__" not in calls_of(g, "pkg.mod.as_str")
+    assert "pkg.mod.Both.__str__" not in calls_of(g, "pkg.mod.as_repr")
+    assert "pkg.mod.Both.__repr__" in calls_of(g, "pkg.mod.as_repr")
+    assert {c for c in calls_of(g, "pkg.mod.formatted") if "__" in c} \
+        == {"pkg.mod.Formatted.__format__", "pkg.mod.OnlyRepr.__repr__"}
+    assert sites(g, "b.__") == ["b.__str__", "b.__format__", "b.__format__", "b.__str__",
+                                "b.__str__", "b.__str__", "b.__repr__", "b.__repr__",
+                                "b.__repr__", "b.__repr__"]
+
+
+def test_a_class_without_str_runs_its_repr_along_the_mro_never_objects(tmp_path):
+    g = load_code(tmp_path, TEXTS + """
+
+    def only_repr(o: OnlyRepr, c: Child):
+        return str(o), f"{c}", format(o, ""), "%s" % c, print(o)
+
+
+    def neither(n: Neither):
+        return str(n), f"{n}", repr(n), "%s %r" % (n, n), print(n)
+
+
+    def failure(e: Failure):
+        return str(e), f"{e}"
+
+
+    def spec(o: OnlyRepr):
+        return f"{o:>10}", format(o, "x")
+    """)
+    assert {c for c in calls_of(g, "pkg.mod.only_repr") if "__" in c} \
+        == {"pkg.mod.OnlyRepr.__repr__"}
+    assert sites(g, "o.__") == ["o.__str__", "o.__format__", "o.__str__"]
+    assert sites(g, "c.__") == ["c.__format__", "c.__str__"]
+    # object's own dunders are not the loaded code's; Exception.__str__ calls no __repr__;
+    # object's __format__ with a format spec raises rather than calling str()
+    for caller in ("neither", "failure", "spec"):
+        assert not {c for c in calls_of(g, f"pkg.mod.{caller}") if "__" in c}, caller
+    assert sites(g, "n.__") == sites(g, "e.__") == []
+
+
 # -- results of external functions -------------------------------------------------------------
 
 def test_methods_of_what_known_external_functions_return(tmp_path):

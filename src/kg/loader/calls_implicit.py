@@ -13,7 +13,16 @@ of the loaded code (or, when inference gives nothing, of its annotated type:
 argument too: `len(x)` `x.__len__`, `str(x)` `__str__`, `iter(x)`
 `__iter__`, `next(it)` `__next__` (of what `__iter__` returned, when `it =
 iter(x)`), and so on (BUILTINS); such a call keeps its own CallSite to the
-builtin and gets a second one for the dunder. Operands are only inferred when
+builtin and gets a second one for the dunder. Turning x into text runs
+`__str__` (`str(x)`, `print(x)`, `"%s" % x`), `__repr__` (`repr(x)`, `ascii(x)`,
+`"%r" % x`, `f"{x!r}"`) or `__format__` (`format(x)`, `f"{x}"`), and a class
+that does not define the one asked for runs what object's own does: its
+`__format__` calls `str(x)` (with an empty format spec), its `__str__` calls
+`repr(x)` (FALLS_BACK). The first definition along the MRO runs, object's
+own left out: a class of the loaded code defining only `__repr__` has
+`str(x)` call it; one whose external base defines `__str__`
+(`Exception.__str__`) calls none of the loaded code; one defining neither
+nothing. Operands are only inferred when
 some class of the loaded code defines one of the dunders that node could run,
 so code without such classes pays nothing; a literal operand never is, and
 arithmetic (`a * b + c`: the operand `a * b`) only when one of its own operands
@@ -22,12 +31,13 @@ may be an instance of a loaded class (_may_be_local).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from astroid import bases, nodes
 from astroid.exceptions import AstroidError
 
-from kg.loader import calls_lambdas, calls_walk
+from kg.loader import assigned_properties, calls_lambdas, calls_walk
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
 from kg.loader.resolve import Target, is_property, mro_of
@@ -49,7 +59,14 @@ BUILTINS = {"builtins.len": ("__len__", 1), "builtins.str": ("__str__", 1),
             "builtins.int": ("__int__", 1), "builtins.float": ("__float__", 1),
             "builtins.complex": ("__complex__", 1), "builtins.bytes": ("__bytes__", 1),
             "builtins.round": ("__round__", 2), "builtins.aiter": ("__aiter__", 1),
-            "builtins.anext": ("__anext__", 2)}
+            "builtins.anext": ("__anext__", 2), "builtins.ascii": ("__repr__", 1)}
+# What object's own dunder runs in turn: `object.__format__(x, "")` is `str(x)`,
+# `object.__str__(x)` is `repr(x)`.
+FALLS_BACK = {"__format__": "__str__", "__str__": "__repr__"}
+# `"%s" % x`: the conversions that run a dunder of x (other conversions read numbers)
+_PERCENT = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d+)?(\.(\*|\d+))?[hlL]?([a-zA-Z%])")
+_CONVERSIONS = {"s": "__str__", "r": "__repr__", "a": "__repr__"}
+_FSTRING_CONVERSIONS = {ord("s"): "__str__", ord("r"): "__repr__", ord("a"): "__repr__"}
 _BUILTIN_NAMES = frozenset(q.split(".", 1)[1] for q in BUILTINS)
 ALL_DUNDERS = ({"__enter__", "__exit__", "__aenter__", "__aexit__", "__iter__", "__next__",
                 "__aiter__", "__anext__", "__contains__"} | set(BINARY.values())
@@ -70,9 +87,9 @@ def extract(ctx: ModuleContext, found: list[nodes.NodeNG], calls: list[nodes.Cal
     if not defined:
         return
     seen: dict[int, bool] = {}      # _may_be_local's answers
-    for node in found:
+    for node in [*found, *_text_nodes(ctx, defined)]:
         for operand, dunders in _runs(node):
-            wanted = [d for d in dunders if d in defined]
+            wanted = _wanted(dunders, defined)
             if wanted:
                 methods = _methods(ctx, operand, wanted, types, seen)
                 if isinstance(node, nodes.For | nodes.Comprehension):
@@ -80,17 +97,48 @@ def extract(ctx: ModuleContext, found: list[nodes.NodeNG], calls: list[nodes.Cal
                     methods += _next_of(ctx, methods, "__anext__" if is_async else "__next__")
                 _add(ctx, node, operand, methods, wanted[0], dunders[0])
     for call in calls:
+        if _is_print(ctx, call, defined):
+            for operand in call.args:
+                wanted = _wanted(chain("__str__"), defined)
+                _add(ctx, call, operand, _methods(ctx, operand, wanted, types, seen),
+                     wanted[0], wanted[0])
+            continue
         dunder = _builtin_dunder(ctx, call, defined)
         if dunder is not None:
             operand = call.args[0]
-            methods = _methods(ctx, operand, [dunder], types, seen) \
+            wanted = _wanted(chain(dunder, _empty_spec(call)), defined)
+            methods = _methods(ctx, operand, wanted, types, seen) \
                 or _iterated(ctx, operand, dunder)
             _add(ctx, call, operand, methods, dunder, dunder)
 
 
+def chain(dunder: str, falls_back: bool = True) -> tuple[str, ...]:
+    """The dunder and, when a class does not define it, what object's own runs in turn."""
+    found = [dunder]
+    while falls_back and found[-1] in FALLS_BACK:
+        found.append(FALLS_BACK[found[-1]])
+    return tuple(found)
+
+
+def _wanted(dunders: tuple[str, ...], defined: frozenset[str]) -> list[str]:
+    """The dunders worth looking for: those the loaded code defines; a fallback chain whole,
+    when it defines one of them (the class's own `__str__` comes before its `__repr__`, and
+    an external one before either)."""
+    if dunders[0] in FALLS_BACK:
+        return list(dunders) if defined.intersection(dunders) else []
+    return [d for d in dunders if d in defined]
+
+
+def _empty_spec(call: nodes.Call) -> bool:
+    """`format(x)` or `format(x, "")`: object's `__format__` then calls `str(x)`."""
+    return len(call.args) < 2 or isinstance(call.args[1], nodes.Const) \
+        and call.args[1].value == ""
+
+
 def _builtin_dunder(ctx: ModuleContext, call: nodes.Call, defined: set[str]) -> str | None:
     """The dunder a builtin runs on the call's first argument (`len(x)`: `__len__`), when
-    some class of the loaded code defines it; the callee is inferred (cached), never named."""
+    some class of the loaded code defines it (or one it falls back to); the callee is inferred
+    (cached), never named."""
     func = call.func
     name = func.name if isinstance(func, nodes.Name) else getattr(func, "attrname", None)
     if name not in _BUILTIN_NAMES or not call.args or call.keywords \
@@ -98,9 +146,26 @@ def _builtin_dunder(ctx: ModuleContext, call: nodes.Call, defined: set[str]) -> 
         return None
     for value in ctx.infer(func):
         dunder, most = BUILTINS.get(getattr(value, "qname", lambda: "")(), (None, 0))
-        if dunder in defined and len(call.args) <= most:
+        if dunder is not None and defined.intersection(chain(dunder)) \
+                and len(call.args) <= most:
             return dunder
     return None
+
+
+def _is_print(ctx: ModuleContext, call: nodes.Call, defined: frozenset[str]) -> bool:
+    """`print(a, b, sep=...)` runs `str()` on each positional argument."""
+    func = call.func
+    return isinstance(func, nodes.Name) and func.name == "print" and bool(call.args) \
+        and not any(isinstance(a, nodes.Starred) for a in call.args) \
+        and bool(defined.intersection(chain("__str__"))) \
+        and any(getattr(v, "qname", lambda: "")() == "builtins.print" for v in ctx.infer(func))
+
+
+def _text_nodes(ctx: ModuleContext, defined: frozenset[str]) -> list[nodes.FormattedValue]:
+    """The `{x}` of f-strings, when some class of the loaded code defines a dunder they run."""
+    if not defined.intersection(chain("__format__")):
+        return []
+    return ctx.nodes_of(nodes.FormattedValue)
 
 
 def _iterated(ctx: ModuleContext, operand: nodes.NodeNG, dunder: str) -> list[Method]:
@@ -143,11 +208,14 @@ def defined_names(ctx: ModuleContext) -> Defined:
     """What the loaded code's classes define that syntax runs, computed once per load."""
     pending = ctx.project.pending
     if PENDING_KEY not in pending:
-        methods = [d for d in ctx.project.definitions()
+        definitions = list(ctx.project.definitions())
+        methods = [d for d in definitions
                    if isinstance(d, nodes.FunctionDef) and isinstance(d.parent, nodes.ClassDef)]
+        assigned = {name for d in definitions if isinstance(d, nodes.ClassDef)
+                    for name in assigned_properties.names_made(d)}
         pending[PENDING_KEY] = Defined(
             frozenset(d.name for d in methods if d.name in ALL_DUNDERS),
-            frozenset(d.name for d in methods if d.decorators and is_property(d)))
+            frozenset(d.name for d in methods if d.decorators and is_property(d)) | assigned)
     return pending[PENDING_KEY]
 
 
@@ -164,6 +232,13 @@ def _runs(node: nodes.NodeNG):
         yield node.iter, ("__aiter__" if is_async else "__iter__",)
     elif isinstance(node, nodes.BinOp) and node.op in BINARY:
         yield node.left, (BINARY[node.op],)
+        if node.op == "%" and isinstance(node.left, nodes.Const) \
+                and isinstance(node.left.value, str):
+            yield from _formatted(node.left.value, node.right)
+    elif isinstance(node, nodes.FormattedValue):
+        dunder = _FSTRING_CONVERSIONS.get(node.conversion)
+        yield node.value, chain(dunder) if dunder else chain("__format__",
+                                                             node.format_spec is None)
     elif isinstance(node, nodes.AugAssign) and node.op.rstrip("=") in BINARY:
         plain = BINARY[node.op.rstrip("=")]
         yield node.target, (plain.replace("__", "__i", 1), plain)
@@ -179,6 +254,25 @@ def _runs(node: nodes.NodeNG):
             left = right
     elif isinstance(node, nodes.Subscript):
         yield node.value, (SUBSCRIPT.get(getattr(node.ctx, "name", "Load"), "__getitem__"),)
+
+
+def _formatted(template: str, values: nodes.NodeNG):
+    """(operand, dunders) for each `%s`, `%r`, `%a` of `template % values`: the items of a
+    tuple literal in order, or values itself for a lone conversion. Nothing for a mapping
+    (`%(name)s`) or a `*` width, which take their values otherwise."""
+    conversions = [m for m in _PERCENT.finditer(template) if m.group(5) != "%"]
+    if any(m.group(1) or "*" in m.group(0) for m in conversions):
+        return
+    if isinstance(values, nodes.Tuple):
+        operands = values.elts
+    elif len(conversions) == 1 and not isinstance(values, LITERALS):
+        operands = [values]
+    else:
+        return
+    for match, operand in zip(conversions, operands, strict=False):
+        dunder = _CONVERSIONS.get(match.group(5))
+        if dunder is not None and not isinstance(operand, nodes.Starred):
+            yield operand, chain(dunder)
 
 
 def _add(ctx: ModuleContext, node, operand, methods: list[Method], dunder: str,
@@ -278,6 +372,8 @@ def _method(ctx: ModuleContext, cls, dunders: list[str]) -> Method | None:
         return None
     for dunder in dunders:
         for klass in mro_of(ctx, cls):
+            if dunder in FALLS_BACK and klass.qname() == "builtins.object":
+                continue        # object's own runs the next of the chain
             defs = [n for n in klass.locals.get(dunder, ()) if isinstance(n, nodes.FunctionDef)]
             if defs:
                 kg_id = ctx.project.id_of(defs[-1])

@@ -7,7 +7,10 @@ deleter. Each becomes a CallSite (callee_text `c.area.fget`, `.fset`,
 `.fdel`; resolved "inference") of the scope that holds the attribute. The
 receiver's class comes from inference, or from its annotation when inference
 gives nothing (calls_types); the property is the first definition of the
-name along that class's MRO. A property read on the class itself (`Circle.area`)
+name along that class's MRO. A property the class body makes by assignment
+(`x = property(getx, setx, delx)`, `x = x.setter(f)`: assigned_properties) calls
+its accessors alike, whatever function, lambda or method of the loaded code each
+argument infers to. A property read on the class itself (`Circle.area`)
 calls nothing. Only attributes named like some property of the loaded code
 are looked at, so the rest costs a set lookup.
 """
@@ -16,13 +19,15 @@ from __future__ import annotations
 
 from astroid import bases, nodes
 
+from kg.loader import assigned_properties
+from kg.loader.assigned_properties import DELETE, GET, SET
 from kg.loader.calls_implicit import add_site, defined_names
+from kg.loader.calls_names import index_of
 from kg.loader.calls_types import Types
 from kg.loader.calls_walk import VALUE
 from kg.loader.context import ModuleContext
-from kg.loader.resolve import Target, is_property, mro_of
+from kg.loader.resolve import Target, callees_of, is_property, mro_of
 
-GET, SET, DELETE = "fget", "fset", "fdel"
 _PARTS = {"getter": GET, "setter": SET, "deleter": DELETE}
 
 
@@ -35,6 +40,8 @@ def extract(ctx: ModuleContext, names: list[tuple[nodes.NodeNG, str]], types: Ty
     for node, role in names:
         if isinstance(node, nodes.Attribute) and role == VALUE and node.attrname in properties:
             _add(ctx, types, node, GET)
+    for node in _unnamed_reads(ctx, properties):
+        _add(ctx, types, node, GET)
     for node in ctx.nodes_of((nodes.AssignAttr, nodes.DelAttr)):
         if node.attrname not in properties:
             continue
@@ -44,6 +51,17 @@ def extract(ctx: ModuleContext, names: list[tuple[nodes.NodeNG, str]], types: Ty
         if isinstance(node.parent, nodes.AugAssign):
             _add(ctx, types, node, GET)
         _add(ctx, types, node, SET)
+
+
+def _unnamed_reads(ctx: ModuleContext, properties: frozenset[str]) -> list[nodes.Attribute]:
+    """Reads of properties no definition is named like (`x = property(getx)`): the name uses
+    hold only names of definitions. Not the callee of a call (`obj.x()`), as there."""
+    unnamed = properties - index_of(ctx.project).names
+    if not unnamed:
+        return []
+    return [node for node in ctx.nodes_of(nodes.Attribute)
+            if type(node) is nodes.Attribute and node.attrname in unnamed
+            and not (isinstance(node.parent, nodes.Call) and node.parent.func is node)]
 
 
 def _add(ctx: ModuleContext, types: Types, node, accessor: str) -> None:
@@ -63,27 +81,39 @@ def _accessors(ctx: ModuleContext, types: Types, node, accessor: str) -> list[Ta
         cls = value._proxied
         if not isinstance(cls, nodes.ClassDef) or not ctx.project.is_local(cls):
             continue
-        function = _accessor(ctx, cls, node.attrname, accessor)
-        kg_id = ctx.project.id_of(function) if function is not None else None
-        if kg_id is not None:
-            target = Target("Function", kg_id, function.qname())
-            found += [target] if target not in found else []
+        found += [t for t in _accessor(ctx, cls, node.attrname, accessor) if t not in found]
     return found
 
 
-def _accessor(ctx: ModuleContext, cls: nodes.ClassDef, name: str,
-              accessor: str) -> nodes.FunctionDef | None:
+def _accessor(ctx: ModuleContext, cls: nodes.ClassDef, name: str, accessor: str
+              ) -> list[Target]:
     """The getter, setter or deleter of the property name, where the first class of the MRO
-    that defines name defines a property; None for a plain attribute or method."""
+    that defines name defines a property; [] for a plain attribute or method."""
     for klass in mro_of(ctx, cls):
         members = klass.locals.get(name)
         if not members:
             continue
+        made = assigned_properties.made_in_body(klass, name)
+        if made is not None:
+            return _functions(ctx, made.accessors.get(accessor))
         functions = [m for m in members if isinstance(m, nodes.FunctionDef)]
         if len(functions) != len(members) or not is_property(functions[0]):
-            return None
-        return next((f for f in reversed(functions) if _role(f) == accessor), None)
-    return None
+            return []
+        function = next((f for f in reversed(functions) if _role(f) == accessor), None)
+        return _functions(ctx, function)
+    return []
+
+
+def _functions(ctx: ModuleContext, accessor: nodes.NodeNG | None) -> list[Target]:
+    """The functions of the loaded code an accessor is: a method, or what the argument of
+    `property(...)` infers to (a function, a lambda)."""
+    if isinstance(accessor, nodes.FunctionDef):
+        kg_id = ctx.project.id_of(accessor)
+        return [Target("Function", kg_id, accessor.qname())] if kg_id is not None else []
+    if accessor is None:
+        return []
+    return [t for callee in callees_of(ctx, ctx.infer(accessor)) for t in callee
+            if t.label == "Function"]
 
 
 def _role(function: nodes.FunctionDef) -> str:

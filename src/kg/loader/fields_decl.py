@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from astroid import nodes
 
+from kg.loader import assigned_properties
 from kg.loader.context import FUNCTIONS, ModuleContext
 from kg.loader.fields_kinds import class_kind
 from kg.loader.fields_lineage import lineage, memo
@@ -125,8 +126,8 @@ def _class_body(cls: nodes.ClassDef, kind: str) -> dict[str, FieldDecl]:
 
 def _body_field(name: str, statement, annotation: str | None, kind: str,
                 kw_only: bool) -> FieldDecl | None:
-    if name.startswith("__") and name.endswith("__"):
-        return None
+    if name.startswith("__") and name.endswith("__") or assigned_properties.is_made(statement):
+        return None     # a dunder, or a property (`x = property(getx)`): reading it calls
     value = statement.value
     options = _field_call_options(value)
     is_classvar = bool(annotation) and annotation.split("[")[0].rsplit(".", 1)[-1] == "ClassVar"

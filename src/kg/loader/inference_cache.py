@@ -41,6 +41,8 @@ from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidError
 from astroid.interpreter import objectmodel
 
+from kg.loader import assigned_properties
+
 # one [cache size when the build began, emptying asked for] per module build in progress
 _builds: list[list] = []
 # the target's own modules are being built (parse.py); their assignments outside them
@@ -168,7 +170,9 @@ def _through_property(node: nodes.AssignAttr) -> list[dict]:
 
 
 def _is_property_of(cls: nodes.ClassDef, name: str) -> bool:
-    """Whether the first class of cls's ancestry that defines name defines it as a property."""
+    """Whether the first class of cls's ancestry that defines name defines it as a property:
+    decorated, or made by assignment (`x = property(getx, setx)`, assigned_properties; not a
+    cached_property, which fills the instance's attribute)."""
     try:
         ancestry = [cls, *cls.ancestors()]
     except (AstroidError, RecursionError):
@@ -176,6 +180,9 @@ def _is_property_of(cls: nodes.ClassDef, name: str) -> bool:
     for klass in ancestry:
         defined = klass.locals.get(name)
         if defined:
+            made = assigned_properties.made_in_body(klass, name)
+            if made is not None:
+                return made.data
             return any(isinstance(d, nodes.FunctionDef) and d.decorators is not None
                        and any(_decorator_name(x) in _PROPERTY_DECORATORS
                                for x in d.decorators.nodes)
