@@ -227,10 +227,10 @@ def _class_of_self(expr: nodes.NodeNG) -> nodes.ClassDef | None:
 
 def _family(ctx: ModuleContext, cls: nodes.ClassDef) -> list[nodes.ClassDef]:
     """The class and the loaded classes that have it in their ancestry."""
-    return [cls, *(k for k in _heirs(ctx.project).get(id(cls), ()) if k is not cls)]
+    return [cls, *(k for k in heirs_of(ctx.project).get(id(cls), ()) if k is not cls)]
 
 
-def _heirs(project) -> dict[int, list[nodes.ClassDef]]:
+def heirs_of(project) -> dict[int, list[nodes.ClassDef]]:
     """id(class) -> the loaded classes that have it in their ancestry (as far as astroid
     gets before an error), in definition order: built once per process (a cache kept
     across its modules, under FAMILIES_KEY, a fragments.CACHES key) by walking each class's

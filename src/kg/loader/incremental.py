@@ -19,8 +19,15 @@ extracted again when
    `a` and `a.b`, `from a import c` binds `a.c` if it is a module) and, through
    `from W import ...`, the modules W's imports bind in turn (a re-export);
 3. its text names a name whose index entry changed: a function renamed, a field
-   added, a module added or removed (its last dotted part), ...; or
-4. the set of dunder methods the project's classes define changed (operators
+   added, a module added or removed (its last dotted part), a class that gained or
+   lost a subclass anywhere in the project (listed under the ancestor's name), ...;
+4. it defines a class of which a changed module defines a subclass, directly or
+   not: the steps look at a class's subclasses (calls_dispatch keeps `self.x()`
+   only in a class that has some; calls_flow follows `self.callback()` to what
+   the subclasses' methods assign, and keeps those nodes of the subclass's
+   module in the fragment of the base's), while the subclass's module imports
+   the base's, not the other way round; or
+5. the set of dunder methods the project's classes define changed (operators
    may then call something else anywhere): then every module is.
 
 Everything else keeps the fragment the facts cache holds from the previous
@@ -38,6 +45,7 @@ from collections.abc import Iterable
 
 from astroid import nodes
 
+from kg.loader.calls_flow import heirs_of
 from kg.loader.calls_implicit import ALL_DUNDERS
 from kg.loader.context import ModuleContext, Project
 from kg.loader.fields_access import synthetic_classes
@@ -66,6 +74,8 @@ def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
             for local, assigned in parsed.tree.locals.items():
                 if any(isinstance(n, nodes.AssignName) for n in assigned):
                     entries[local].append(("variable", name))
+    for ancestor, heir in ancestry(project):
+        entries[ancestor.name].append(("heir", project.id_of(heir)))
     if ctx is not None:
         for name in field_names(ctx):
             entries[name].append(("field",))
@@ -97,7 +107,19 @@ def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[s
     out = set(seeds & set(current))
     out |= {m for m, words in texts.items() if words & changed}
     out |= importers(seeds, names_of, texts, set(project.modules))
+    out |= {ancestor.root().name for ancestor, heir in ancestry(project)
+            if heir.root().name in seeds}
     return out & set(current)
+
+
+def ancestry(project: Project) -> list[tuple[nodes.ClassDef, nodes.ClassDef]]:
+    """(ancestor, heir) for every class of the loaded code and each of its ancestors that
+    is the loaded code's too, from the families calls_flow keeps for the steps (built once
+    per load, whoever asks first)."""
+    classes = {id(node): node for node in project.definitions()
+               if isinstance(node, nodes.ClassDef)}
+    return [(classes[ancestor], heir) for ancestor, heirs in heirs_of(project).items()
+            if ancestor in classes for heir in heirs if heir is not classes[ancestor]]
 
 
 def importers(seeds: set[str], names_of: dict[str, dict], texts: dict[str, set[str]],

@@ -1,0 +1,275 @@
+"""Incremental loads after small edits of a multi-module package: each equals a full load.
+
+Each case loads the package below into a fresh embedded store, applies one small
+edit, loads again (incrementally) and compares the stored graph with a full
+extraction of the edited tree, node for node and edge for edge. The edits are
+the ones whose effect crosses modules: a module's facts depend on another
+module it may not import directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import write_package
+from kg import api
+from test_incremental import REPO, assert_equal_to_full, edit
+
+PACKAGE = {
+    "shop/__init__.py": """
+        from shop.models import Order
+        from shop.util import total
+
+        __all__ = ["Order", "total"]
+        """,
+    "shop/factories.py": """
+        def make_items():
+            return []
+
+
+        class Basket:
+            def __init__(self):
+                self.items = []
+        """,
+    "shop/bases.py": """
+        class Base:
+            def save(self):
+                return 1
+
+            def describe(self):
+                return "base"
+
+
+        class Other:
+            def save(self):
+                return 2
+
+            def describe(self):
+                return "other"
+        """,
+    "shop/decorators.py": """
+        import functools
+
+
+        def logged(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                return func(*args, **kwargs)
+            return wrapper
+
+
+        def traced(func):
+            return func
+        """,
+    "shop/constants.py": """
+        CREATE = "create"
+        DELETE = "delete"
+        LIMIT = 10
+        """,
+    "shop/models.py": """
+        from dataclasses import dataclass, field
+
+        from shop.bases import Base
+        from shop.factories import make_items
+
+
+        @dataclass
+        class Order(Base):
+            name: str = "order"
+            items: list = field(default_factory=make_items)
+        """,
+    "shop/util.py": """
+        from shop.constants import LIMIT
+
+
+        def helper(values):
+            return len(values)
+
+
+        def total(values, limit=LIMIT):
+            return helper(values) + limit
+        """,
+    "shop/service.py": """
+        from shop.constants import CREATE, DELETE
+        from shop.decorators import logged
+        from shop.models import Order
+        from shop.util import total
+
+
+        def create():
+            return Order()
+
+
+        def delete():
+            return None
+
+
+        HANDLERS = {CREATE: create, DELETE: delete}
+
+
+        def dispatch(action):
+            return HANDLERS[action]()
+
+
+        @logged
+        def process(order):
+            order.save()
+            return total(order.items), order.describe()
+        """,
+    "shop/report.py": """
+        class Report:
+            def body(self):
+                return 1
+
+            def render(self):
+                return self.body()
+
+            def run(self):
+                return self.handler()
+        """,
+    "shop/html.py": """
+        from shop.report import Report
+        from shop.util import helper, total
+
+
+        class Plain:
+            def body(self):
+                return 2
+
+
+        class Html(Plain):
+            def __init__(self):
+                self.handler = helper
+
+            def body(self):
+                return 3
+
+
+        class Page(Report):
+            def __init__(self):
+                self.handler = helper
+
+
+        def make():
+            return Html(), Page()
+        """,
+    "shop/geo.py": """
+        from typing import NamedTuple
+
+
+        class Point(NamedTuple):
+            x: int
+            y: int
+
+
+        def origin():
+            return Point(0, 0)
+        """,
+    "shop/plot.py": """
+        from shop.geo import origin
+
+
+        def left():
+            return origin().x
+        """,
+    "shop/schema.py": """
+        import attr
+        from pydantic import BaseModel, Field
+
+        from shop.factories import Basket, make_items
+
+
+        class Cart(BaseModel):
+            items: list = Field(default_factory=make_items)
+
+
+        @attr.s
+        class Bag:
+            items = attr.ib(factory=Basket)
+        """,
+    "shop/checkout.py": """
+        from shop.schema import Bag, Cart
+
+
+        def checkout():
+            return Cart().items, Bag().items
+        """,
+    "shop/cli.py": """
+        import shop
+        from shop import *
+
+
+        def main():
+            order = Order()
+            return shop.total(order.items), total([1])
+        """,
+}
+
+EDITS = {
+    "body of a function called from another module": [
+        ("shop/util.py", "return len(values)", "return sum(values)")],
+    "a changed default value": [
+        ("shop/util.py", "limit=LIMIT", "limit=3")],
+    "a default factory in a third module": [
+        ("shop/factories.py", "return []", "return Basket()")],
+    "a default factory turned into a class": [
+        ("shop/factories.py", "def make_items():\n    return []\n", ""),
+        ("shop/factories.py", "class Basket:", "class make_items:")],
+    "a decorator defined elsewhere": [
+        ("shop/decorators.py", "def logged(func):", "def logged_old(func):"),
+        ("shop/decorators.py", "def traced(func):", "def logged(func):")],
+    "a base class in a third module": [
+        ("shop/bases.py", "class Base:", "class Base(Other):"),
+        ("shop/bases.py", "    def save(self):\n        return 1\n", "")],
+    "a re-export removed from __init__": [
+        ("shop/__init__.py", "from shop.util import total\n", ""),
+        ("shop/__init__.py", ', "total"', "")],
+    "a changed __all__": [
+        ("shop/__init__.py", '__all__ = ["Order", "total"]', '__all__ = ["Order"]')],
+    "a dispatch table key": [
+        ("shop/constants.py", 'DELETE = "delete"', 'DELETE = "create"')],
+    "a subclass's base changed in a module the base's module does not import": [
+        ("shop/html.py", "class Html(Plain):", "class Html(Report):")],
+    "a subclass's base removed": [
+        ("shop/html.py", "class Page(Report):", "class Page:")],
+    "an attribute a subclass assigns": [
+        ("shop/html.py", "        self.handler = helper\n\n\ndef make",
+         "        self.handler = total\n\n\ndef make")],
+    "a statement inserted before an attribute a subclass assigns": [
+        ("shop/html.py", "        self.handler = helper\n\n\ndef make",
+         "        self.other = None\n        self.handler = total\n\n\ndef make")],
+    "a NamedTuple of the same name and fields in another module": [
+        ("shop/more_geo.py", None, "from typing import NamedTuple\n\n\n"
+                                   "class Point(NamedTuple):\n    x: int\n    y: int\n")],
+    "a class's __init__ run as a default factory": [
+        ("shop/factories.py", "self.items = []", "self.items = make_items()")],
+    "a subclass in a new module": [
+        ("shop/extra.py", None, "from shop.report import Report\n\n\nclass Extra(Report):\n"
+                                "    pass\n\n\ndef make():\n    return Extra()\n")],
+    "a module of subclasses deleted": [("shop/html.py", None, None)],
+}
+
+
+def _apply(root: Path, changes: list[tuple[str, str, str]]) -> None:
+    """(file, old, new): replace old by new; (file, None, text): write; (file, None, None):
+    delete."""
+    for file, old, new in changes:
+        if old is not None:
+            edit(root / file, old, new)
+        elif new is not None:
+            (root / file).write_text(new)
+        else:
+            (root / file).unlink()
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_an_incremental_load_after_a_small_edit_equals_a_full_load(tmp_path, kind):
+    root = write_package(tmp_path / "app", PACKAGE)
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo=REPO, jobs=1)
+    _apply(root, EDITS[kind])
+    summary = api.load(root, store=store, repo=REPO, jobs=1)
+    assert summary.incremental
+    assert_equal_to_full(root, store)
