@@ -61,6 +61,7 @@ def safe_manager() -> AstroidManager:
 def parse(files: list[SourceFile], limits: Limits | None = None) -> list[ParsedModule]:
     manager = safe_manager()
     _forget_all_if_search_path_changed(manager)
+    _build_sys_with_standard_streams(manager)
     limits = limits or Limits()
     done: dict[str, ParsedModule] = {}
     with inference_cache.project_builds(), _on_demand(manager, files, limits, done):
@@ -166,6 +167,50 @@ def _forget_all_if_search_path_changed(manager: AstroidManager) -> None:
     if _search_path and _search_path[0] != now:
         manager.clear_cache()
     _search_path[:] = [now]
+
+
+_sys_built: list[astroid.Module] = []     # the tree of `sys` kg had astroid build
+
+
+def _build_sys_with_standard_streams(manager: AstroidManager) -> None:
+    """`sys` is built into the interpreter, so astroid builds its tree from the live module:
+    `sys.stdout` is whatever object the process has there when the tree is built (pytest's
+    capture, a Jupyter kernel's stream), and `sys.stdout.write(...)` in the target infers to
+    that object's class. kg has the tree built while the streams are plain text files, the
+    view of a plain `kg load`, and builds it again when the tree in the cache is not the one
+    kg had built (something else in the process built it first)."""
+    if _sys_built and manager.astroid_cache.get("sys") is _sys_built[0]:
+        return
+    manager.astroid_cache.pop("sys", None)
+    with _standard_streams():
+        tree = manager.ast_from_module_name("sys")
+    _invalidate_cache()
+    _sys_built[:] = [tree]
+
+
+_STREAMS = ("stdin", "stdout", "stderr")
+_HOOKS = ("displayhook", "excepthook", "breakpointhook", "unraisablehook")
+
+
+@contextmanager
+def _standard_streams() -> Iterator[None]:
+    """Within the block `sys` has text files for its streams (new ones, so even a process
+    started with a stream closed looks the same) and its original hooks."""
+    saved = {name: getattr(sys, name) for name in _STREAMS + _HOOKS if hasattr(sys, name)}
+    saved.update({f"__{name}__": getattr(sys, f"__{name}__") for name in _STREAMS})
+    placeholder = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    try:
+        for name in _STREAMS:
+            setattr(sys, name, placeholder)
+            setattr(sys, f"__{name}__", placeholder)
+        for name in _HOOKS:
+            original = getattr(sys, f"__{name}__", None)
+            if original is not None:
+                setattr(sys, name, original)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(sys, name, value)
 
 
 def parse_one(manager: AstroidManager, f: SourceFile,
