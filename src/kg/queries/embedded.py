@@ -15,6 +15,13 @@ when its load closed it: a generation written since (a `kg query --write`)
 no longer matches, and the next load writes its repository whole rather than
 apply changes computed against a graph the file no longer holds.
 
+A generation copied from the previous one keeps the pages its writes freed, so the
+file of a store reloaded partially all day would grow. CURRENT records, third, the
+size of the last generation written from empty (a *fresh* write); a load that finds
+the current file more than COMPACT_AT times that writes a fresh generation instead:
+the repository whole, and every other repository's nodes and relationships carried
+over from the current one.
+
 One writer at a time: a load holds an exclusive lock on the folder's `lock`
 file, so a second load fails at once with StoreBusy. Readers open the
 current generation read-only and keep seeing it while a load runs.
@@ -40,6 +47,10 @@ from kg.queries.store import QueryResult, Store, normalise
 CURRENT = "CURRENT"
 LEGACY_FILE = "graph.lbdb"
 GENERATION = re.compile(r"^graph-(\d{6})\.lbdb(?:\..+)?$")   # the file or a sidecar
+
+# A file this many times the size of its last fresh write is rewritten fresh by the next
+# load (a partial write of sympy's graph leaves ~1.2 MB of freed pages in its copy).
+COMPACT_AT = 2.0
 
 ARROW_TYPES = {
     "STRING": pa.string(), "INT64": pa.int64(), "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(),
@@ -146,14 +157,20 @@ class EmbeddedStore(Store):
         previous = self.current_file()
         self._forget_failed_loads(previous)
         _finish_recovery(previous)
+        fresh = self._fresh_size(previous)
+        # A file grown past COMPACT_AT times its last fresh write is written fresh now.
+        compact = previous is not None and fresh is not None \
+            and _size(previous) > COMPACT_AT * fresh and _kg_tables_only(previous)
         # Changes apply to a copy of the generation they were computed against: the last
         # one a load wrote, unwritten since, holding the repository's Load node they name.
-        update = (changes is not None and previous is not None and self._untouched(previous)
-                  and _load_node(previous, repo) == changes.base)
+        update = (not compact and changes is not None and previous is not None
+                  and self._untouched(previous) and _load_node(previous, repo) == changes.base)
         # A store holding nothing but this repository starts from an empty generation:
         # what deleting the repository from a copy would leave, without the deletion
-        # (sympy's reload: 14 of its 20 CPU seconds), nor the copy's freed pages.
-        keep = previous is not None and (update or not _only_repository(previous, repo))
+        # (sympy's reload: 14 of its 20 CPU seconds), nor the copy's freed pages. So does a
+        # compaction, carrying the other repositories over.
+        alone = previous is None or (not update and _only_repository(previous, repo))
+        keep = not (alone or compact)
         file = self._new_generation(previous if keep else None)
         try:
             # One CHECKPOINT at the end: LadybugDB's automatic one after each COPY into a
@@ -162,6 +179,8 @@ class EmbeddedStore(Store):
             conn = ladybug.Connection(db)
             try:
                 _ensure_schema(conn, self.dir)
+                if compact and not alone:
+                    _carry_over(previous, conn, repo)
                 if update:
                     _apply(conn, repo, changes, load)
                 else:
@@ -176,8 +195,20 @@ class EmbeddedStore(Store):
         except BaseException:
             _remove_generation(file)
             raise
-        self._switch_to(file)
+        # The size of a fresh write: this one's, or carried over (the size now, when the
+        # store's CURRENT predates the record).
+        self._switch_to(file, fresh=_size(file) if not keep or fresh is None else fresh)
         self._forget_generations(keep={file, previous})
+
+    def _fresh_size(self, file: Path | None) -> int | None:
+        """The size of the last generation written fresh, as CURRENT records it for file."""
+        try:
+            lines = (self.dir / CURRENT).read_text().split("\n")
+        except OSError:
+            return None
+        if file is None or lines[0].strip() != file.name or len(lines) < 3:
+            return None
+        return int(lines[2]) if lines[2].strip().isdigit() else None
 
     def _new_generation(self, previous: Path | None) -> Path:
         numbers = [int(m.group(1)) for p in self.dir.iterdir() if (m := GENERATION.match(p.name))]
@@ -187,10 +218,10 @@ class EmbeddedStore(Store):
             shutil.copyfile(previous, file)
         return file
 
-    def _switch_to(self, file: Path) -> None:
+    def _switch_to(self, file: Path, fresh: int | None = None) -> None:
         pending = self.dir / (CURRENT + ".new")
         with open(pending, "w") as out:
-            out.write(f"{file.name}\n{_written(file)}\n")
+            out.write(f"{file.name}\n{_written(file)}\n{'' if fresh is None else fresh}\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(pending, self.dir / CURRENT)
@@ -339,6 +370,63 @@ def _only_repository(file: Path, repo: str) -> bool:
         return False
     finally:
         db.close()
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
+
+
+def _kg_tables_only(file: Path) -> bool:
+    """Whether the generation holds no table of its own beyond kg's (a `kg query --write` may
+    create one): only kg's tables can be carried over into a fresh generation."""
+    try:
+        db = ladybug.Database(str(file), read_only=True)
+    except RuntimeError:
+        return False
+    try:
+        conn = ladybug.Connection(db)
+        tables = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
+        return tables <= set(NODES) | set(RELATIONSHIPS)
+    except RuntimeError:
+        return False
+    finally:
+        db.close()
+
+
+def _carry_over(previous: Path, conn: ladybug.Connection, repo: str) -> None:
+    """Every node and relationship of the previous generation that is not the repository's
+    (nor touches it) into the new, empty one, a table at a time through Arrow."""
+    db = ladybug.Database(str(previous), read_only=True)
+    try:
+        old = ladybug.Connection(db)
+        others = "(n.repo IS NULL OR n.repo <> $repo)"
+        for label in NODES:
+            props = node_properties(label)
+            columns = ", ".join(f"n.{name} AS {name}" for name in props)
+            rows = old.execute(f"MATCH (n:{label}) WHERE {others} RETURN {columns}",
+                               {"repo": repo}).get_as_arrow()
+            if rows.num_rows:
+                conn.execute(f"COPY {label} FROM $rows", {"rows": _typed(rows, props)})
+        for type, (pairs, props) in RELATIONSHIPS.items():
+            for src, dst in pairs:
+                columns = "".join(f", r.{name} AS {name}" for name in props)
+                rows = old.execute(
+                    f"MATCH (a:{src})-[r:{type}]->(n:{dst}) WHERE {others} AND "
+                    f"(a.repo IS NULL OR a.repo <> $repo) RETURN a.id AS `from`, n.id AS `to`"
+                    f"{columns}", {"repo": repo}).get_as_arrow()
+                if rows.num_rows:
+                    typed = _typed(rows, {"from": "STRING", "to": "STRING", **props})
+                    conn.execute(f"COPY {type} FROM $rows (from='{src}', to='{dst}')",
+                                 {"rows": typed})
+    finally:
+        db.close()
+
+
+def _typed(rows: pa.Table, types: dict[str, str]) -> pa.Table:
+    return rows.cast(pa.schema([(name, ARROW_TYPES[t]) for name, t in types.items()]))
 
 
 def _finish_recovery(file: Path | None) -> None:
