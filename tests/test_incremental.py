@@ -273,7 +273,7 @@ def test_another_file_size_limit_or_inference_budget_makes_a_full_load(project):
     again = api.load(src, store=store, repo=REPO, jobs=1, max_file_mb=0.0001)
     assert again.incremental and again.reextracted == 0
     budget = api.load(src, store=store, repo=REPO, jobs=1, max_file_mb=0.0001,
-                      inference_budget=5.0)
+                      inference_budget=5_000)
     assert not budget.incremental
     back = api.load(src, store=store, repo=REPO, jobs=1)
     assert not back.incremental and not back.parse_errors

@@ -61,10 +61,12 @@ def cli():
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes extracting modules (default: one per core; one for a "
               "project under 5,000 lines).")
-@click.option("--inference-budget", type=click.FloatRange(min=0), metavar="SECONDS",
-              default=None, show_default="[tool.kg] inference_budget, else 30",
-              help="CPU seconds of inference per module; a module that spends them is "
-              "reported and the rest of it is resolved without inference.")
+@click.option("--inference-budget", type=click.FloatRange(min=0), metavar="STEPS",
+              default=None, show_default="[tool.kg] inference_budget, else 1000000",
+              help="astroid inference steps per module (a count, the same on any machine; "
+              "it was CPU seconds before): a module that takes more is reported and the "
+              "rest of it is resolved without inference. 0 infers nothing; 1 to 999 are "
+              "refused.")
 @click.option("--max-file-size", type=click.FloatRange(min=0), metavar="MB",
               default=None, show_default="[tool.kg] max_file_size, else 5",
               help="Larger files are reported and not read.")

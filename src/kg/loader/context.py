@@ -7,7 +7,6 @@ order or process, names a node the same way.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -16,7 +15,7 @@ from astroid import nodes
 from astroid.context import InferenceContext
 from astroid.exceptions import AstroidError
 
-from kg.loader import inference_cache
+from kg.loader import inference_cache, inference_steps
 from kg.loader.limits import Limits
 from kg.loader.module_nodes import ModuleNodes
 from kg.loader.parse import ParsedModule
@@ -76,7 +75,7 @@ class ModuleContext:
     project: Project
     parsed: ParsedModule
     _inferred: dict[int, list] = field(default_factory=dict)
-    inference_seconds: float = 0.0          # CPU seconds spent inferring this module
+    inference_steps: int = 0                # astroid inference steps this module took
     budget_exceeded: str | None = None      # set once the inference budget is spent
 
     _nodes: ModuleNodes | None = None
@@ -156,24 +155,28 @@ class ModuleContext:
         return self._inferred[key]
 
     def _infer_within_budget(self, node: nodes.NodeNG) -> list:
+        """The module may take `budget` steps (inference_steps.py): the inference that takes
+        one more is cut there, and the module is marked."""
         budget = self.project.limits.inference_budget
         if budget is None:
             return _inferred_values(node, None)
-        if self.inference_seconds >= budget:
+        if self.inference_steps >= budget:
             self._budget_spent(node, budget)
             return []
-        started = time.process_time()
-        values = _inferred_values(node, started + budget - self.inference_seconds)
-        self.inference_seconds += time.process_time() - started
-        if self.inference_seconds >= budget:
+        started = inference_steps.taken()
+        values = _inferred_values(node, started + budget - self.inference_steps)
+        self.inference_steps += inference_steps.taken() - started
+        if self.inference_steps > budget:
             self._budget_spent(node, budget)
+            return []
         return values
 
-    def _budget_spent(self, node: nodes.NodeNG, budget: float) -> None:
+    def _budget_spent(self, node: nodes.NodeNG, budget: int) -> None:
         """Mark the module (its Module node carries why) and drop what astroid cached from an
-        inference the deadline cut short, so no later module or step reuses it as complete."""
-        self.budget_exceeded = (f"line {node.lineno or 1}: inference budget of {budget:g} s "
-                                f"spent; the rest of the module resolved without inference")
+        inference the budget cut short, so no later module or step reuses it as complete."""
+        self.budget_exceeded = (f"line {node.lineno or 1}: inference budget of {budget:,} "
+                                f"steps spent; the rest of the module resolved without "
+                                f"inference")
         self.facts.add_node("Module", self.project.id_of(self.tree),
                             budget_exceeded=self.budget_exceeded)
         inference_cache.forget()
@@ -191,19 +194,21 @@ _INFERENCE_FAILURES = (AstroidError, RecursionError, StopIteration, TypeError, V
                        AttributeError, KeyError, IndexError)
 
 
-def _inferred_values(node: nodes.NodeNG, deadline: float | None) -> list:
-    """node.infer() without Uninferable; with a deadline (process time), cut short there."""
-    if deadline is None:
+def _inferred_values(node: nodes.NodeNG, last_step: int | None) -> list:
+    """node.infer() without Uninferable; with a last step (of inference_steps' count), cut
+    short past it."""
+    if last_step is None:
         try:
             return [v for v in node.infer() if v is not astroid.Uninferable]
         except _INFERENCE_FAILURES:
             return []
     values = []
+    taken = inference_steps.counted()
     try:
-        for value in node.infer(context=InferenceContext(nodes_inferred=_Deadline(deadline))):
+        for value in node.infer(context=InferenceContext(nodes_inferred=_Deadline(last_step))):
             if value is not astroid.Uninferable:
                 values.append(value)
-            if time.process_time() > deadline:
+            if taken[0] > last_step:
                 break
     except _INFERENCE_FAILURES:
         return []
@@ -214,19 +219,18 @@ class _Deadline(list):
     """astroid's count of the nodes one inference has inferred, a one-item list shared by
     every context the inference clones. astroid stops an inference that has inferred more
     than `InferenceContext.max_inferred` nodes and answers Uninferable for the rest; once
-    the deadline has passed this count reads as over that limit, so astroid winds the
-    inference down itself, leaving its caches consistent (no signal or thread interrupts
-    it). The clock is read every 64th time the count is."""
+    the step count has passed the last step this count reads as over that limit, so astroid
+    winds the inference down itself, leaving its caches consistent (no signal or thread
+    interrupts it)."""
 
-    __slots__ = ("deadline", "reads")
+    __slots__ = ("last_step", "taken")
 
-    def __init__(self, deadline: float):
+    def __init__(self, last_step: int):
         super().__init__([0])
-        self.deadline = deadline
-        self.reads = 0
+        self.last_step = last_step
+        self.taken = inference_steps.counted()
 
     def __getitem__(self, index):
-        self.reads += 1
-        if not self.reads & 63 and time.process_time() > self.deadline:
+        if self.taken[0] > self.last_step:
             list.__setitem__(self, 0, 1 << 30)
         return list.__getitem__(self, index)

@@ -101,7 +101,8 @@ class Previous:
 
 def limits_key(limits: Limits) -> str:
     """Facts made under another file size limit or inference budget are other facts."""
-    return f"budget={limits.inference_budget} max_file_bytes={limits.max_file_bytes}"
+    return (f"inference_steps={limits.inference_budget} "
+            f"max_file_bytes={limits.max_file_bytes}")
 
 
 def read(folder: Path, repo: str, source: str, load: dict | None,
