@@ -9,6 +9,11 @@ Symbolic links to folders are never followed (they could leave the tree or
 loop). A symbolic link to a file is read when its target is a file inside the
 loaded folder; one pointing outside, into a loop or nowhere is still listed,
 with the problem that keeps it from being read (reported like a parse error).
+
+A folder that cannot be listed (no permission, a path longer than the system
+allows) is listed the same way, as the package its name gives, with the problem
+(`cannot list the folder: Permission denied; ...`): the modules in it are not
+loaded, and the report says so instead of the walk passing over them in silence.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ class SourceFile:
     module: str         # dotted module name
     is_package: bool    # an __init__.py
     is_test: bool
-    problem: str | None = None   # why the file is not read (a symbolic link out of the tree)
+    problem: str | None = None   # why the file is not read (a symbolic link out of the tree,
+    #                              a folder that cannot be listed)
 
 
 def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
@@ -46,19 +52,33 @@ def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
         return [_source_file(root, root.parent, root.parent)]
     if not root.is_dir():
         raise InputError(f"{root}: no such file or folder")
-    import_root = root.parent if (root / "__init__.py").is_file() else root
+    try:
+        with os.scandir(root):
+            pass
+        import_root = root.parent if (root / "__init__.py").is_file() else root
+    except OSError as e:
+        raise InputError(f"{root}: cannot list the folder: {_reason(e)}") from None
     files = []
-    for path in _walk(root, exclude):
+    unlisted: list[OSError] = []
+    for path in _walk(root, exclude, unlisted.append):
         base = _import_base(path, root, import_root)
         problem = _symlink_problem(path, root) if path.is_symlink() else None
         files.append(_source_file(path, root, base, problem))
+    for error in unlisted:
+        folder = Path(error.filename)
+        if folder == root:
+            raise InputError(f"{root}: cannot list the folder: {_reason(error)}")
+        if not _excluded(folder, root, exclude):
+            files.append(_unlisted_folder(folder, root, _import_base(folder, root, import_root),
+                                          error))
     files.sort(key=lambda f: f.rel)
     return _unique_names(files)
 
 
-def _walk(root: Path, exclude: tuple[str, ...]):
+def _walk(root: Path, exclude: tuple[str, ...], onerror):
+    """The .py files below root; onerror gets the OSError of each folder it cannot list."""
     seen_dirs = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
         real = os.path.realpath(dirpath)
         if real in seen_dirs:
             dirnames[:] = []
@@ -75,6 +95,12 @@ def _walk(root: Path, exclude: tuple[str, ...]):
             if any(_matches(rel, pattern) for pattern in exclude):
                 continue
             yield path
+
+
+def _excluded(folder: Path, root: Path, exclude: tuple[str, ...]) -> bool:
+    """A folder is excluded when a pattern excludes whatever it may hold."""
+    rel = folder.relative_to(root).as_posix()
+    return any(_matches(rel, p) or _matches(rel + "/", p) for p in exclude)
 
 
 def _matches(rel: str, pattern: str) -> bool:
@@ -115,6 +141,20 @@ def _source_file(path: Path, root: Path, base: Path, problem: str | None = None)
     module = ".".join(parts)
     return SourceFile(path=path, rel=rel, module=module, is_package=is_package,
                       is_test=_is_test(rel), problem=problem)
+
+
+def _unlisted_folder(folder: Path, root: Path, base: Path, error: OSError) -> SourceFile:
+    """A folder the walk could not list, as the package its path names (rel ends with `/`)."""
+    rel = folder.relative_to(root).as_posix() + "/"
+    module = ".".join(folder.relative_to(base).parts) or base.name
+    return SourceFile(path=folder, rel=rel, module=module, is_package=True,
+                      is_test=_is_test(rel),
+                      problem=f"cannot list the folder: {_reason(error)}; "
+                              f"the modules in it are not loaded")
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def _is_test(rel: str) -> bool:
