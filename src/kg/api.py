@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -20,9 +21,10 @@ from kg.diagram import render as diagram_render
 from kg.errors import InputError, KgError, StoreUnavailable
 from kg.loader import extract, facts_cache, forked
 from kg.loader.calls import call_stats
-from kg.loader.extract import rarer_collections
+from kg.loader.extract import Extraction, rarer_collections
 from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
-from kg.model.changes import Digest
+from kg.model.changes import Changes, Digest
+from kg.model.facts import Facts
 from kg.model.schema import SCHEMA_VERSION
 from kg.queries import QueryResult, callgraph, open_store
 
@@ -112,64 +114,102 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
         _retry_over_budget(previous, record)
         writer = facts_cache.Writer(folder)
 
-        def extracted(progress: Callable | None):
-            return extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
-                           previous=previous, on_fragment=writer.add, limits=limits), writer
+        def extracted(progress: Callable | None) -> tuple[Extracted, Facts]:
+            extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
+                                 previous=previous, on_fragment=writer.add, limits=limits)
+            return Extracted.of(extraction, writer, previous, record), extraction.facts
 
         if forked.worth_a_child(path, exclude):     # the write never shares its heap
-            extraction, writer = forked.run(extracted, progress)
+            child = forked.Child(extracted, progress)
+            done, facts = child.first, forked.Deferred(child.second)
         else:
-            extraction, writer = extracted(progress)
-        if len(extraction.parse_errors) == extraction.files:
-            writer.abandon()
-            raise InputError(_nothing_loaded(path, extraction.parse_errors))
-        over_budget = budget_report(extraction.facts)
-        calls = call_stats(extraction.facts)
-        counts = extraction.facts.counts()
-        commit = git_commit(path)
-        finished = dt.datetime.now(dt.timezone.utc)
-        load_node = {
-            "id": f"{repo}:Load", "repo": repo, "file": "", "line": 0, "end_line": 0,
-            "schema_version": SCHEMA_VERSION, "kg_version": __version__,
-            "source": source, "commit": commit,
-            "started": started.isoformat(timespec="seconds"),
-            "finished": finished.isoformat(timespec="seconds"),
-            "seconds": round((finished - started).total_seconds(), 3),
-            "files": extraction.files,
-            "file_hashes": json.dumps(extraction.file_hashes, sort_keys=True),
-            "counts": json.dumps(counts, sort_keys=True),
-            "parse_errors": [f"{f}: {m}" for f, m in sorted(extraction.parse_errors.items())],
-            "budget_exceeded": [f"{f}: {m}" for f, m in sorted(over_budget.items())],
-            "mode": "incremental" if extraction.incremental else "full",
-            "reextracted": extraction.reextracted,
-            **calls,
-        }
-        if progress:
-            progress("write", 0, 1)
+            child = None
+            done, facts = extracted(progress)
         try:
-            with rarer_collections():   # the astroid heap is still alive: see extract.py
-                # An incremental load writes what changed since the graph the cache's digest
-                # describes (docs/incremental.md, The store write).
-                digest = None if writer.broken else Digest.of(extraction.facts)
-                changes = previous.changes(digest, extraction.facts, record) if previous \
-                    else None
-                graph.replace_repository(repo, extraction.facts, load_node, changes=changes)
-        except BaseException:
-            writer.abandon()
-            raise
-        if progress:
-            progress("write", 1, 1)
+            load_node = _written(graph, path, repo, source, started, done, facts, progress)
+        finally:
+            if child is not None:
+                child.close()
+        del facts
+        extraction, writer = done.extraction, done.writer
         with rarer_collections():   # sympy: a full collection of that heap here took 5 CPU s
             _commit_cache(writer, extraction, previous, repo, source,
-                          facts_cache.load_key(load_node), facts_cache.limits_key(limits), digest)
+                          facts_cache.load_key(load_node), facts_cache.limits_key(limits),
+                          done.digest)
         seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
         return LoadSummary(
-            repo=repo, source=str(path), store=graph.uri, files=extraction.files, counts=counts,
-            parse_errors=extraction.parse_errors, step_errors=extraction.step_errors,
-            calls=calls, seconds=seconds, extract_seconds=extraction.seconds, commit=commit,
+            repo=repo, source=str(path), store=graph.uri, files=extraction.files,
+            counts=done.counts, parse_errors=extraction.parse_errors,
+            step_errors=extraction.step_errors, calls=done.calls, seconds=seconds,
+            extract_seconds=extraction.seconds, commit=load_node["commit"],
             warnings=list(extraction.warnings), incremental=extraction.incremental,
             reextracted=extraction.reextracted, workers=extraction.workers,
-            budget_exceeded=over_budget)
+            budget_exceeded=done.over_budget)
+
+
+@dataclass
+class Extracted:
+    """What a load writes besides the facts, worked out where the facts are (in the forked
+    child for a large project, so only this crosses to the writing process when the store
+    takes the changes): the extraction's record without its facts, the facts cache's
+    writer, the counts, the digest of the new graph and its changes from the stored one."""
+
+    extraction: Extraction
+    writer: facts_cache.Writer
+    counts: dict[str, int]
+    calls: dict[str, int]
+    over_budget: dict[str, str]
+    digest: Digest | None
+    changes: Changes | None
+
+    @classmethod
+    def of(cls, extraction, writer, previous, record: dict | None) -> Extracted:
+        facts = extraction.facts
+        with rarer_collections():   # the astroid heap is still alive: see extract.py
+            # An incremental load writes what changed since the graph the cache's digest
+            # describes (docs/incremental.md, The store write).
+            digest = None if writer.broken else Digest.of(facts)
+            changes = previous.changes(digest, facts, record) if previous else None
+        return cls(extraction=dataclasses.replace(extraction, facts=None), writer=writer,
+                   counts=facts.counts(), calls=call_stats(facts),
+                   over_budget=budget_report(facts), digest=digest, changes=changes)
+
+
+def _written(graph, path: Path, repo: str, source: str, started: dt.datetime,
+             done: Extracted, facts, progress: Callable | None) -> dict:
+    """The load's facts (or only their changes) written to the store: its Load node."""
+    extraction = done.extraction
+    if len(extraction.parse_errors) == extraction.files:
+        done.writer.abandon()
+        raise InputError(_nothing_loaded(path, extraction.parse_errors))
+    finished = dt.datetime.now(dt.timezone.utc)
+    load_node = {
+        "id": f"{repo}:Load", "repo": repo, "file": "", "line": 0, "end_line": 0,
+        "schema_version": SCHEMA_VERSION, "kg_version": __version__,
+        "source": source, "commit": git_commit(path),
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "seconds": round((finished - started).total_seconds(), 3),
+        "files": extraction.files,
+        "file_hashes": json.dumps(extraction.file_hashes, sort_keys=True),
+        "counts": json.dumps(done.counts, sort_keys=True),
+        "parse_errors": [f"{f}: {m}" for f, m in sorted(extraction.parse_errors.items())],
+        "budget_exceeded": [f"{f}: {m}" for f, m in sorted(done.over_budget.items())],
+        "mode": "incremental" if extraction.incremental else "full",
+        "reextracted": extraction.reextracted,
+        **done.calls,
+    }
+    if progress:
+        progress("write", 0, 1)
+    try:
+        with rarer_collections():   # the astroid heap may still be alive: see extract.py
+            graph.replace_repository(repo, facts, load_node, changes=done.changes)
+    except BaseException:
+        done.writer.abandon()
+        raise
+    if progress:
+        progress("write", 1, 1)
+    return load_node
 
 
 def _retry_over_budget(previous, record: dict | None) -> None:

@@ -57,30 +57,106 @@ def worth_a_child(root: Path, exclude: tuple[str, ...]) -> bool:
 
 def run(work: Callable[[Progress | None], T], progress: Progress | None) -> T:
     """work(progress) computed in a forked child: its result, or its exception raised here."""
-    with tempfile.TemporaryFile() as result:
+    with Child(lambda report: (work(report), None), progress) as child:
+        return child.first
+
+
+class Child:
+    """work(progress) computed in a forked child, whose result is a pair handed over in two
+    steps: the first part when the work is done, the second only if asked for.
+
+    While this process uses the first part (a load: the counts, the digest and the changes
+    for the store), the child waits, still holding the second (the whole facts) in the heap
+    it made them in; closing the Child tells it to exit without pickling them. So an
+    incremental load whose store takes the changes never pickles the facts at all, and one
+    whose store wants the whole graph after all gets it as a full load does: the child
+    pickles it and exits, and only then is it read here. An exception in the child is
+    raised again here, from the constructor or from `second`."""
+
+    def __init__(self, work: Callable[[Progress | None], tuple], progress: Progress | None):
+        # closed by close(), which the child owner calls (a with block, or api.load)
+        self._first = tempfile.TemporaryFile()  # noqa: SIM115
+        self._second = tempfile.TemporaryFile()  # noqa: SIM115
         read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:                                    # the child: never returns
+        self._ask, ask_end = os.pipe()[::-1]        # this process writes, the child reads
+        self.pid = os.fork()
+        if self.pid == 0:                               # the child: never returns
             os.close(read_end)
-            _child(work, progress is not None, write_end, result)
+            os.close(self._ask)
+            _child(work, progress is not None, write_end, ask_end, self._first, self._second)
         os.close(write_end)
-        reaped = False
+        os.close(ask_end)
+        self._reaped = False
         try:
-            _relay(read_end, progress)
-            _, status = os.waitpid(pid, 0)
-            reaped = True
-            result.seek(0)
-            if result.read(1) != b"r":
+            ready = _relay(read_end, progress)
+            if not ready:
                 raise RuntimeError(f"the extraction process ended without a result "
-                                   f"({_how_it_ended(status)})")
-            kind, value = _unpickled(result)
-        finally:
-            if not reaped:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-    if kind == "error":
-        raise value
-    return value
+                                   f"({_how_it_ended(self._wait())})")
+            self.first = self._read(self._first)
+        except BaseException:
+            self.close()
+            raise
+
+    def second(self):
+        """The second part of the work's result: the child pickles it and exits."""
+        os.write(self._ask, b"s")
+        status = self._wait()
+        return self._read(self._second, status)
+
+    def close(self) -> None:
+        """The child exits (killed if it has not): its heap goes with it."""
+        if self._ask is not None:
+            os.close(self._ask)                          # end of file: it exits
+            self._ask = None
+        if not self._reaped:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._wait()
+        self._first.close()
+        self._second.close()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _wait(self) -> int:
+        if self._ask is not None:
+            os.close(self._ask)
+            self._ask = None
+        _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
+        return status
+
+    def _read(self, file, status: int | None = None):
+        file.seek(0)
+        if file.read(1) != b"r":
+            ended = f" ({_how_it_ended(status)})" if status is not None else ""
+            raise RuntimeError(f"the extraction process ended without a result{ended}")
+        kind, value = _unpickled(file)
+        if kind == "error":
+            raise value
+        return value
+
+
+class Deferred:
+    """Facts still in the child: asked for (Child.second) when something first reads them."""
+
+    def __init__(self, fetch: Callable[[], object]):
+        self._fetch = fetch
+        self._facts = None
+
+    @property
+    def fetched(self) -> bool:
+        return self._facts is not None
+
+    def __getattr__(self, name: str):
+        if self._facts is None:
+            self._facts = self._fetch()
+        return getattr(self._facts, name)
 
 
 def _unpickled(file) -> tuple:
@@ -94,16 +170,23 @@ def _unpickled(file) -> tuple:
             gc.enable()
 
 
-def _relay(read_end: int, progress: Progress | None) -> None:
-    """The child's progress, line by line, until it closes the pipe (it ends)."""
+READY = b"ready\n"
+
+
+def _relay(read_end: int, progress: Progress | None) -> bool:
+    """The child's progress, line by line, until it says its first result is written (True)
+    or closes the pipe without (it ended)."""
     with os.fdopen(read_end, "rb") as lines:
         for line in lines:
+            if line == READY:
+                return True
             if progress is not None:
                 phase, done, total = line.decode().rsplit(" ", 2)
                 progress(phase, int(done), int(total))
+    return False
 
 
-def _child(work: Callable, reports: bool, write_end: int, result) -> None:
+def _child(work: Callable, reports: bool, write_end: int, ask_end: int, first, second) -> None:
     status = 1
     try:
         _die_with_parent()
@@ -113,24 +196,35 @@ def _child(work: Callable, reports: bool, write_end: int, result) -> None:
             pipe.write(f"{phase} {done} {total}\n".encode())
 
         try:
-            outcome = ("value", work(progress if reports else None))
+            value = work(progress if reports else None)
+            now, later = ("value", value[0]), ("value", value[1])
         except BaseException as e:  # noqa: BLE001 - every failure is the caller's to see
-            outcome = ("error", e)
+            now = later = ("error", e)
+            value = None
         # Pickling allocates as it goes, and each collection that triggers would traverse the
         # whole heap the extraction left (sympy: 5 CPU s each); the process ends right after.
         gc.disable()
-        result.write(b"r")
-        try:
-            pickle.dump(outcome, result, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as e:  # noqa: BLE001 - an exception that cannot be pickled
-            result.seek(1)
-            result.truncate()
-            pickle.dump(("error", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}"
-                                               f" ({e})")), result)
-        result.flush()
+        _write(first, now)
+        pipe.write(READY)
+        pipe.close()
+        if now[0] == "value" and os.read(ask_end, 1) == b"s":
+            _write(second, later)
         status = 0
     finally:
         os._exit(status)    # no cleanup of what the parent owns (its store, its files)
+
+
+def _write(file, outcome: tuple) -> None:
+    file.seek(0)
+    file.write(b"r")
+    try:
+        pickle.dump(outcome, file, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as e:  # noqa: BLE001 - an exception that cannot be pickled
+        file.seek(1)
+        file.truncate()
+        pickle.dump(("error", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}"
+                                           f" ({e})")), file)
+    file.flush()
 
 
 def _die_with_parent() -> None:

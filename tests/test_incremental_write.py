@@ -1,0 +1,130 @@
+"""A large project's incremental load: the forked child that extracted it hands over the
+changes for the store, and the whole facts only when the store wants them after all
+(loader/forked.py's Child, api.load)."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from conftest import STORES, fresh_store
+from kg import api
+from kg.loader import forked
+from kg.queries import open_store
+from test_incremental import EDITS
+from test_store_partial import REPO, applied, cache_home, contents, full_contents, project_copy
+
+__all__ = ["applied", "cache_home"]     # fixtures the tests here use
+
+pytestmark = pytest.mark.skipif(not os.sys.platform.startswith("linux"),
+                                reason="extracts in-process")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def handed_over(monkeypatch) -> list[bool]:
+    """Each time a child handed its second part over: whether it had exited by then (a spy:
+    the real Child runs). Every project is extracted in a child."""
+    monkeypatch.setattr(forked, "MIN_BYTES", 0)
+    seen: list[bool] = []
+    real = forked.Child.second
+
+    def second(child):
+        value = real(child)
+        seen.append(not alive(child.pid))
+        return value
+
+    monkeypatch.setattr(forked.Child, "second", second)
+    return seen
+
+
+# -- the child -------------------------------------------------------------------------------
+
+def test_the_first_part_comes_back_and_the_second_only_when_asked():
+    with forked.Child(lambda progress: (os.getpid(), ["facts"] * 3), None) as child:
+        assert child.first != os.getpid()
+        assert alive(child.pid)                 # waiting with the second part
+        assert child.second() == ["facts"] * 3
+        assert not alive(child.pid)
+
+
+def test_closing_a_child_that_was_not_asked_ends_it():
+    child = forked.Child(lambda progress: ("summary", "facts"), None)
+    assert child.first == "summary" and alive(child.pid)
+    child.close()
+    assert not alive(child.pid)
+
+
+def test_a_second_part_that_cannot_be_pickled_is_an_error_here():
+    class Local:        # a local class cannot be pickled
+        pass
+
+    with forked.Child(lambda progress: ("summary", Local()), None) as child:
+        assert child.first == "summary"
+        with pytest.raises(RuntimeError, match="Local"):
+            child.second()
+
+
+def test_a_child_killed_while_it_waits_is_an_error_when_asked():
+    with forked.Child(lambda progress: ("summary", "facts"), None) as child:
+        os.kill(child.pid, signal.SIGKILL)
+        with pytest.raises(RuntimeError, match="killed by signal 9"):
+            child.second()
+
+
+def test_progress_comes_through_before_the_first_part():
+    seen = []
+    with forked.Child(lambda progress: (progress("extract", 1, 2), "facts"),
+                      lambda *report: seen.append(report)) as child:
+        assert child.first is None
+    assert seen == [("extract", 1, 2)]
+
+
+# -- the load --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("store_kind", STORES)
+def test_an_incremental_load_writes_the_changes_and_never_hands_the_facts_over(
+        store_kind, tmp_path, cache_home, applied, handed_over):
+    uri = fresh_store(store_kind, tmp_path)
+    src = project_copy(tmp_path)
+    api.load(src, store=uri, repo=REPO, jobs=1)
+    assert handed_over == [True]                # a full load: the whole facts, child gone
+    EDITS["body"](src)
+    summary = api.load(src, store=uri, repo=REPO, jobs=1)
+    assert summary.incremental and summary.reextracted >= 1
+    assert len(applied) == 1 and applied[0] > 0
+    assert handed_over == [True]                # not again: the changes were enough
+    assert summary.counts == api.info(uri)[0]["counts"]
+    assert contents(uri) == full_contents(store_kind, tmp_path, src)
+
+
+def test_a_store_that_refuses_the_changes_gets_the_whole_facts_from_the_ended_child(
+        tmp_path, applied, handed_over):
+    """The embedded store sees its generation was written since the load (a `kg query
+    --write`) and writes the graph whole: the child hands the facts over and has exited
+    before this process reads them, so the astroid heap and the write never meet."""
+    uri = str(tmp_path / "store")
+    src = project_copy(tmp_path)
+    api.load(src, store=uri, repo=REPO, jobs=1)
+    with open_store(uri) as store:
+        store.query("MATCH (n:Module) SET n.loc = 999", write=True)
+    EDITS["rename"](src)
+    summary = api.load(src, store=uri, repo=REPO, jobs=1)
+    assert summary.incremental and applied == []
+    assert handed_over == [True, True]
+    assert contents(uri) == full_contents("embedded", tmp_path, src)
+
+    EDITS["body"](src)                          # and the digest it wrote serves the next one
+    handed_over.clear()
+    api.load(src, store=uri, repo=REPO, jobs=1)
+    assert len(applied) == 1 and handed_over == []
+    assert contents(uri) == full_contents("embedded", tmp_path / "again", src)
