@@ -188,3 +188,52 @@ def test_assigning_it_on_an_instance_leaves_the_getter_in_charge(tmp_path):
     assert "pkg.mod.Console.file" not in g.names("Field")
     assert ("pkg.mod.Cached.show", "pkg.mod.Sink.write") in calls
     assert "pkg.mod.Cached.value" in g.names("Field")
+
+
+def test_a_property_over_a_base_field_is_read_through_its_accessors_not_the_field(tmp_path):
+    g = load_code(tmp_path, """
+    class File:
+        def __init__(self, name):
+            self.name = name
+
+
+    class Uploaded(File):
+        def _get_name(self):
+            return self._name
+
+        def _set_name(self, value):
+            self._name = value
+
+        name = property(_get_name, _set_name)
+
+
+    class Decorated(File):
+        @property
+        def name(self):
+            return "d"
+
+
+    class Local(File):
+        pass
+
+
+    def uploaded(u: Uploaded):
+        u.name = "x"
+        return u.name
+
+
+    def decorated(d: Decorated):
+        return d.name
+
+
+    def local(f: Local):
+        f.name = "y"
+        return f.name
+    """)
+    accesses = g.edges("READS") | g.edges("SETS")
+    assert {s for s, f in accesses if f == "pkg.mod.File.name"} \
+        == {"pkg.mod.File.__init__", "pkg.mod.local"}
+    assert {d for s, d in g.edges("CALLS") if s == "pkg.mod.uploaded"} \
+        == {"pkg.mod.Uploaded._get_name", "pkg.mod.Uploaded._set_name"}
+    assert {d for s, d in g.edges("CALLS") if s == "pkg.mod.decorated"} \
+        == {"pkg.mod.Decorated.name"}

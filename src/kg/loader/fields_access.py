@@ -26,6 +26,7 @@ from __future__ import annotations
 from astroid import nodes
 from astroid.bases import Instance
 
+from kg.loader import assigned_properties
 from kg.loader.calls_types import Types
 from kg.loader.context import ModuleContext
 from kg.loader.fields_decl import (
@@ -36,8 +37,9 @@ from kg.loader.fields_decl import (
     self_name,
 )
 from kg.loader.fields_kinds import class_kind
-from kg.loader.fields_lineage import memo
+from kg.loader.fields_lineage import lineage, memo
 from kg.loader.fields_names import qualnames
+from kg.loader.resolve import is_property
 
 VALIDATE = frozenset({"model_validate", "parse_obj"})
 VALIDATE_OPAQUE = frozenset({"model_validate_json", "model_validate_strings", "parse_raw"})
@@ -233,14 +235,28 @@ class Access:
 
     # --- facts ------------------------------------------------------------------------
     def _set(self, node, cls: nodes.ClassDef, name: str, via: str) -> None:
-        found = owner_of(self.ctx, cls, name)
+        found = self._owner(cls, name)
         if found is not None:
-            self._edge("SETS", node, found[0], name, via=via)
+            self._edge("SETS", node, found, name, via=via)
 
     def _read(self, node, cls: nodes.ClassDef, name: str) -> None:
-        found = owner_of(self.ctx, cls, name)
+        found = self._owner(cls, name)
         if found is not None:
-            self._edge("READS", node, found[0], name)
+            self._edge("READS", node, found, name)
+
+    def _owner(self, cls: nodes.ClassDef, name: str) -> nodes.ClassDef | None:
+        """The class whose field `name` of a cls instance is; None when there is none, or when
+        a class before it along the MRO makes name a property: the accessors run then
+        (calls_properties), not a read or write of the base's field."""
+        found = owner_of(self.ctx, cls, name)
+        if found is None:
+            return None
+        for candidate in lineage(self.ctx, cls).chain:
+            if candidate is found[0]:
+                return candidate
+            if _is_property_in(candidate, name):
+                return None
+        return found[0]
 
     def _edge(self, type: str, node, owner: nodes.ClassDef, name: str, **props) -> None:
         label, source = self.ctx.scope_of(node)
@@ -250,6 +266,12 @@ class Access:
             self.seen.add(key)
             self.ctx.facts.add_edge(type, label, source, "Field", target, line=node.lineno,
                                     **props)
+
+
+def _is_property_in(cls: nodes.ClassDef, name: str) -> bool:
+    members = cls.locals.get(name, ())
+    return assigned_properties.made_in_body(cls, name) is not None \
+        or any(isinstance(m, nodes.FunctionDef) and is_property(m) for m in members)
 
 
 def synthetic_classes(ctx: ModuleContext) -> dict[tuple, nodes.ClassDef]:
