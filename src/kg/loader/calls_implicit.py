@@ -96,17 +96,17 @@ def extract(ctx: ModuleContext, found: list[nodes.NodeNG], calls: list[nodes.Cal
                     is_async = wanted[0] == "__aiter__"
                     methods += _next_of(ctx, methods, "__anext__" if is_async else "__next__")
                 _add(ctx, node, operand, methods, wanted[0], dunders[0])
+    printed = _wanted(chain("__str__"), defined)
     for call in calls:
-        if _is_print(ctx, call, defined):
+        if printed and _is_print(ctx, call):
             for operand in call.args:
-                wanted = _wanted(chain("__str__"), defined)
-                _add(ctx, call, operand, _methods(ctx, operand, wanted, types, seen),
-                     wanted[0], wanted[0])
+                _add(ctx, call, operand, _methods(ctx, operand, printed, types, seen),
+                     printed[0], printed[0])
             continue
         dunder = _builtin_dunder(ctx, call, defined)
-        if dunder is not None:
+        wanted = _wanted(chain(dunder, _empty_spec(call)), defined) if dunder else []
+        if wanted:
             operand = call.args[0]
-            wanted = _wanted(chain(dunder, _empty_spec(call)), defined)
             methods = _methods(ctx, operand, wanted, types, seen) \
                 or _iterated(ctx, operand, dunder)
             _add(ctx, call, operand, methods, dunder, dunder)
@@ -152,12 +152,11 @@ def _builtin_dunder(ctx: ModuleContext, call: nodes.Call, defined: set[str]) -> 
     return None
 
 
-def _is_print(ctx: ModuleContext, call: nodes.Call, defined: frozenset[str]) -> bool:
+def _is_print(ctx: ModuleContext, call: nodes.Call) -> bool:
     """`print(a, b, sep=...)` runs `str()` on each positional argument."""
     func = call.func
     return isinstance(func, nodes.Name) and func.name == "print" and bool(call.args) \
         and not any(isinstance(a, nodes.Starred) for a in call.args) \
-        and bool(defined.intersection(chain("__str__"))) \
         and any(getattr(v, "qname", lambda: "")() == "builtins.print" for v in ctx.infer(func))
 
 
