@@ -30,7 +30,7 @@ __all__ = ["applied", "cache_home"]     # fixtures the tests below use
 def current(store: Path) -> tuple[int, int | None]:
     """The current generation's size, and the size of the last fresh write CURRENT records."""
     lines = (store / embedded.CURRENT).read_text().split("\n")
-    fresh = int(lines[2]) if len(lines) > 2 and lines[2].isdigit() else None
+    fresh = int(lines[2].split()[0]) if len(lines) > 2 and lines[2] else None
     return (store / lines[0]).stat().st_size, fresh
 
 

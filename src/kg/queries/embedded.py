@@ -17,10 +17,14 @@ apply changes computed against a graph the file no longer holds.
 
 A generation copied from the previous one keeps the pages its writes freed, so the
 file of a store reloaded partially all day would grow. CURRENT records, third, the
-size of the last generation written from empty (a *fresh* write); a load that finds
-the current file more than COMPACT_AT times that writes a fresh generation instead:
-the repository whole, and every other repository's nodes and relationships carried
-over from the current one.
+size of the last generation written from empty (a *fresh* write) and the nodes and
+relationships it held (as its Load nodes count them); a load that finds the current
+file more than COMPACT_AT times what a fresh write of its items would take at that
+rate writes a fresh generation instead: the repository whole, and every other
+repository's nodes and relationships carried over from the current one.
+
+Each load also keeps a `_KgLoadState` node of the repository (only `repo`): Neo4j's store
+has one for its switch-over protocol, and unlabeled queries then count alike on both.
 
 One writer at a time: a load holds an exclusive lock on the folder's `lock`
 file, so a second load fails at once with StoreBusy. Readers open the
@@ -30,6 +34,7 @@ current generation read-only and keep seeing it while a load runs.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -42,14 +47,18 @@ from kg.errors import QueryError, StoreBusy, StoreUnavailable
 from kg.model.changes import Changes
 from kg.model.facts import Facts
 from kg.model.schema import NODES, RELATIONSHIPS, node_properties
-from kg.queries.store import QueryResult, Store, normalise
+from kg.queries.store import STATE_LABEL, QueryResult, Store, normalise
 
 CURRENT = "CURRENT"
+STATE = f"`{STATE_LABEL}`"
+STATE_COLUMNS = {"repo": "STRING"}
+KG_TABLES = {*NODES, *RELATIONSHIPS, STATE_LABEL}
+MERGE_STATE = f"MERGE (s:{STATE} {{repo: $repo}})"
 LEGACY_FILE = "graph.lbdb"
 GENERATION = re.compile(r"^graph-(\d{6})\.lbdb(?:\..+)?$")   # the file or a sidecar
 
-# A file this many times the size of its last fresh write is rewritten fresh by the next
-# load (a partial write of sympy's graph leaves ~1.2 MB of freed pages in its copy).
+# A file this many times the size a fresh write of its graph would take is rewritten fresh
+# by the next load (a partial write of sympy's graph leaves ~1.2 MB of freed pages).
 COMPACT_AT = 2.0
 
 ARROW_TYPES = {
@@ -157,10 +166,11 @@ class EmbeddedStore(Store):
         previous = self.current_file()
         self._forget_failed_loads(previous)
         _finish_recovery(previous)
-        fresh = self._fresh_size(previous)
-        # A file grown past COMPACT_AT times its last fresh write is written fresh now.
+        fresh = self._fresh(previous)
+        # A file grown past COMPACT_AT times what a fresh write would take is written fresh.
         compact = previous is not None and fresh is not None \
-            and _size(previous) > COMPACT_AT * fresh and _kg_tables_only(previous)
+            and _size(previous) * fresh[1] > COMPACT_AT * fresh[0] * _items_in(previous) \
+            and _kg_tables_only(previous)
         # Changes apply to a copy of the generation they were computed against: the last
         # one a load wrote, unwritten since, holding the repository's Load node they name.
         update = (not compact and changes is not None and previous is not None
@@ -185,6 +195,7 @@ class EmbeddedStore(Store):
                     _apply(conn, repo, changes, load)
                 else:
                     _replace(conn, repo, facts, load, delete=keep)
+                items = _items(conn)
                 conn.execute("CHECKPOINT")
             finally:
                 conn.close()
@@ -195,20 +206,25 @@ class EmbeddedStore(Store):
         except BaseException:
             _remove_generation(file)
             raise
-        # The size of a fresh write: this one's, or carried over (the size now, when the
-        # store's CURRENT predates the record).
-        self._switch_to(file, fresh=_size(file) if not keep or fresh is None else fresh)
+        # The size and items of a fresh write: this one's, or carried over (this one's
+        # when the store's CURRENT predates the record).
+        self._switch_to(file, fresh=(_size(file), items) if not keep or fresh is None
+                        else fresh)
         self._forget_generations(keep={file, previous})
 
-    def _fresh_size(self, file: Path | None) -> int | None:
-        """The size of the last generation written fresh, as CURRENT records it for file."""
+    def _fresh(self, file: Path | None) -> tuple[int, int] | None:
+        """The size and items of the last generation written fresh, as CURRENT records them
+        for file."""
         try:
             lines = (self.dir / CURRENT).read_text().split("\n")
         except OSError:
             return None
         if file is None or lines[0].strip() != file.name or len(lines) < 3:
             return None
-        return int(lines[2]) if lines[2].strip().isdigit() else None
+        numbers = lines[2].split()
+        if len(numbers) != 2 or not all(n.isdigit() for n in numbers) or numbers[1] == "0":
+            return None
+        return int(numbers[0]), int(numbers[1])
 
     def _new_generation(self, previous: Path | None) -> Path:
         numbers = [int(m.group(1)) for p in self.dir.iterdir() if (m := GENERATION.match(p.name))]
@@ -218,10 +234,11 @@ class EmbeddedStore(Store):
             shutil.copyfile(previous, file)
         return file
 
-    def _switch_to(self, file: Path, fresh: int | None = None) -> None:
+    def _switch_to(self, file: Path, fresh: tuple[int, int] | None = None) -> None:
         pending = self.dir / (CURRENT + ".new")
+        record = "" if fresh is None else f"{fresh[0]} {fresh[1]}"
         with open(pending, "w") as out:
-            out.write(f"{file.name}\n{_written(file)}\n{'' if fresh is None else fresh}\n")
+            out.write(f"{file.name}\n{_written(file)}\n{record}\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(pending, self.dir / CURRENT)
@@ -287,6 +304,7 @@ def _replace(conn: ladybug.Connection, repo: str, facts: Facts, load: dict,
         if rows:
             _copy_nodes(conn, label, [rows[k] for k in sorted(rows)])
     _copy_nodes(conn, "Load", [load])
+    conn.execute(MERGE_STATE, {"repo": repo})
     for (type, src, dst), edges in facts.edge_groups().items():
         _copy_edges(conn, type, src, dst, edges)
 
@@ -307,6 +325,7 @@ def _apply(conn: ladybug.Connection, repo: str, changes: Changes, load: dict) ->
     for label, rows in changes.added.items():
         _copy_nodes(conn, label, rows)
     _copy_nodes(conn, "Load", [load])
+    conn.execute(MERGE_STATE, {"repo": repo})
     for (type, src, dst), edges in changes.edge_groups().items():
         _copy_edges(conn, type, src, dst, edges)
 
@@ -358,9 +377,9 @@ def _only_repository(file: Path, repo: str) -> bool:
     try:
         conn = ladybug.Connection(db)
         tables = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
-        if tables != set(NODES) | set(RELATIONSHIPS):
+        if not set(NODES) | set(RELATIONSHIPS) <= tables <= KG_TABLES:
             return False
-        for label in NODES:
+        for label in [*NODES, STATE] if STATE_LABEL in tables else NODES:
             result = conn.execute(f"MATCH (n:{label}) WHERE n.repo IS NULL OR n.repo <> $repo "
                                   "RETURN count(*)", {"repo": repo})
             if result.get_next()[0]:
@@ -379,6 +398,31 @@ def _size(file: Path) -> int:
         return 0
 
 
+def _items(conn: ladybug.Connection) -> int:
+    """The nodes and relationships a generation holds, as its Load nodes count them."""
+    total = 0
+    for (counts,) in _rows(conn, "MATCH (l:Load) RETURN l.counts"):
+        total += 1
+        try:
+            total += sum(int(n) for n in json.loads(counts or "{}").values())
+        except (ValueError, TypeError, AttributeError):
+            pass
+    return total
+
+
+def _items_in(file: Path) -> int:
+    try:
+        db = ladybug.Database(str(file), read_only=True)
+    except RuntimeError:
+        return 0
+    try:
+        return _items(ladybug.Connection(db))
+    except RuntimeError:
+        return 0
+    finally:
+        db.close()
+
+
 def _kg_tables_only(file: Path) -> bool:
     """Whether the generation holds no table of its own beyond kg's (a `kg query --write` may
     create one): only kg's tables can be carried over into a fresh generation."""
@@ -389,7 +433,7 @@ def _kg_tables_only(file: Path) -> bool:
     try:
         conn = ladybug.Connection(db)
         tables = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
-        return tables <= set(NODES) | set(RELATIONSHIPS)
+        return tables <= KG_TABLES
     except RuntimeError:
         return False
     finally:
@@ -403,8 +447,11 @@ def _carry_over(previous: Path, conn: ladybug.Connection, repo: str) -> None:
     try:
         old = ladybug.Connection(db)
         others = "(n.repo IS NULL OR n.repo <> $repo)"
-        for label in NODES:
-            props = node_properties(label)
+        tables = {row[0] for row in _rows(old, "CALL show_tables() RETURN name")}
+        labels = [(label, node_properties(label)) for label in NODES]
+        if STATE_LABEL in tables:
+            labels.append((STATE, STATE_COLUMNS))
+        for label, props in labels:
             columns = ", ".join(f"n.{name} AS {name}" for name in props)
             rows = old.execute(f"MATCH (n:{label}) WHERE {others} RETURN {columns}",
                                {"repo": repo}).get_as_arrow()
@@ -490,6 +537,12 @@ def _ensure_schema(conn: ladybug.Connection, path: Path, create: bool = True) ->
             conn.execute(f"CREATE REL TABLE {type}({ends}{columns})")
         else:
             _check_columns(conn, path, type, list(props))
+    if STATE_LABEL not in existing:
+        if create:
+            columns = ", ".join(f"{name} {t}" for name, t in STATE_COLUMNS.items())
+            conn.execute(f"CREATE NODE TABLE {STATE}({columns}, PRIMARY KEY(repo))")
+    else:
+        _check_columns(conn, path, STATE_LABEL, list(STATE_COLUMNS))
 
 
 def _check_columns(conn, path: Path, table: str, expected: list[str]) -> None:

@@ -79,7 +79,7 @@ from kg.errors import InputError, QueryError, StoreUnavailable
 from kg.model.changes import Changes
 from kg.model.facts import Facts
 from kg.model.schema import NODES, RELATIONSHIPS
-from kg.queries.store import QueryResult, Store, normalise
+from kg.queries.store import STATE_LABEL, QueryResult, Store, normalise
 
 # Rows per UNWIND statement: benchmarks/neo4j_write.py measures rows/s for several sizes
 # (results in benchmarks/results/neo4j.json); the best was kept. Reloading rich 13.9.4
@@ -93,9 +93,8 @@ ACQUIRE_TIMEOUT = 2.5
 # Seconds a read query may run (KG_NEO4J_QUERY_TIMEOUT; 0 means no limit).
 QUERY_TIMEOUT = 600.0
 INDEXED = ("repo", "name", "qualname")
-# The per-repository switch-over state (see the module docstring). Its label is kg's own
-# bookkeeping, outside the schema: no kg query, rule or export matches it.
-STATE_LABEL = "_KgLoadState"
+# The per-repository switch-over state (see the module docstring) is on the node of kg's
+# own bookkeeping, STATE_LABEL, outside the schema: no kg query, rule or export matches it.
 STATES = (f"MATCH (s:`{STATE_LABEL}`) RETURN s.repo AS repo, s.switches AS switches, "
           "coalesce(s.switching, false) AND s.beat > timestamp() - $stale_ms AS switching "
           "ORDER BY repo")

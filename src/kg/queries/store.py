@@ -14,6 +14,12 @@ from kg.model.facts import Facts
 
 T = TypeVar("T")
 
+# kg's per-repository bookkeeping node, outside the schema (no kg query, rule or export
+# matches its label): on Neo4j the switch-over state of the repository's loads
+# (neo4j_store); the embedded store keeps one per repository too, holding only `repo`, so
+# an unlabeled `MATCH (n)` finds the same nodes on both stores.
+STATE_LABEL = "_KgLoadState"
+
 
 @dataclass
 class QueryResult:
