@@ -196,6 +196,30 @@ PACKAGE = {
         def checkout():
             return Cart().items, Bag().items
         """,
+    "shop/patch.py": """
+        from shop import util
+
+
+        def fake(values):
+            return 0
+
+
+        def other(values):
+            return 1
+
+
+        util.helper = fake
+        """,
+    "shop/wiring.py": """
+        from shop.html import Page
+        from shop.util import total
+
+
+        def wire():
+            page = Page()
+            page.handler = total
+            return page
+        """,
     "shop/cli.py": """
         import shop
         from shop import *
@@ -245,6 +269,20 @@ EDITS = {
                                    "class Point(NamedTuple):\n    x: int\n    y: int\n")],
     "a class's __init__ run as a default factory": [
         ("shop/factories.py", "self.items = []", "self.items = make_items()")],
+    "a module patching another's function": [
+        ("shop/patch.py", "util.helper = fake", "util.helper = other")],
+    "a module patching another's function, new": [
+        ("shop/patch2.py", None, "from shop import util\n\n\ndef fake2(values):\n"
+                                 "    return 0\n\n\nutil.total = fake2\n")],
+    "a method turned into a property in a base of another module": [
+        ("shop/bases.py", "    def describe(self):\n        return \"base\"",
+         "    @property\n    def describe(self):\n        return \"base\"")],
+    "__post_init__ added to a base in a third module": [
+        ("shop/bases.py", "class Base:\n", "class Base:\n    def __post_init__(self):\n"
+                                           "        return None\n\n")],
+    "an instance attribute assigned from a module the class's does not import": [
+        ("shop/wiring.py", "    page.handler = total",
+         "    page.other = None\n    page.handler = total")],
     "a subclass in a new module": [
         ("shop/extra.py", None, "from shop.report import Report\n\n\nclass Extra(Report):\n"
                                 "    pass\n\n\ndef make():\n    return Extra()\n")],

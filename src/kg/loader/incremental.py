@@ -26,8 +26,15 @@ extracted again when
    only in a class that has some; calls_flow follows `self.callback()` to what
    the subclasses' methods assign, and keeps those nodes of the subclass's
    module in the fragment of the base's), while the subclass's module imports
-   the base's, not the other way round; or
-5. the set of dunder methods the project's classes define changed (operators
+   the base's, not the other way round;
+5. it defines, or its text names, an attribute that a changed module assigns on
+   an object of another module (`util.helper = fake`, `page.handler = f`,
+   `Config.debug = True`): astroid records such an assignment where the object
+   lives (the module's or class's locals, the class's instance attributes), so
+   whoever reads the attribute there sees it without importing the assigning
+   module. Such an assignment added or removed changes the attribute's index
+   entry too (rule 3); or
+6. the set of dunder methods the project's classes define changed (operators
    may then call something else anywhere): then every module is.
 
 Everything else keeps the fragment the facts cache holds from the previous
@@ -76,6 +83,8 @@ def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
                     entries[local].append(("variable", name))
     for ancestor, heir in ancestry(project):
         entries[ancestor.name].append(("heir", project.id_of(heir)))
+    for attribute, owner, assigner in foreign_assignments(project):
+        entries[attribute].append(("assigned", owner, assigner))
     if ctx is not None:
         for name in field_names(ctx):
             entries[name].append(("field",))
@@ -109,7 +118,32 @@ def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[s
     out |= importers(seeds, names_of, texts, set(project.modules))
     out |= {ancestor.root().name for ancestor, heir in ancestry(project)
             if heir.root().name in seeds}
+    assigned = [(a, owner) for a, owner, assigner in foreign_assignments(project)
+                if assigner in seeds]
+    attributes = {a for a, _ in assigned}
+    out |= {owner for _, owner in assigned}
+    out |= {m for m, words in texts.items() if words & attributes}
     return out & set(current)
+
+
+def foreign_assignments(project: Project) -> list[tuple[str, str, str]]:
+    """(attribute, owner module, assigning module) for each attribute assignment astroid
+    recorded on a definition of one module from another module's text. No tree is walked:
+    astroid keeps them in the locals and instance attributes of what they assign to."""
+    found = set()
+    for node in project.definitions():
+        root = node.root()
+        if isinstance(node, nodes.Module):
+            tables = (node.locals,)
+        elif isinstance(node, nodes.ClassDef):
+            tables = (node.locals, node.instance_attrs)
+        else:
+            tables = (node.instance_attrs,)
+        for table in tables:
+            for attribute, values in table.items():
+                found |= {(attribute, root.name, value.root().name) for value in values
+                          if isinstance(value, nodes.AssignAttr) and value.root() is not root}
+    return sorted(found)
 
 
 def ancestry(project: Project) -> list[tuple[nodes.ClassDef, nodes.ClassDef]]:
