@@ -167,14 +167,15 @@ class EmbeddedStore(Store):
         self._forget_failed_loads(previous)
         _finish_recovery(previous)
         fresh = self._fresh(previous)
+        stored, items = _load_node(previous, repo) if previous is not None else (None, 0)
         # A file grown past COMPACT_AT times what a fresh write would take is written fresh.
         compact = previous is not None and fresh is not None \
-            and _size(previous) * fresh[1] > COMPACT_AT * fresh[0] * _items_in(previous) \
+            and _size(previous) * fresh[1] > COMPACT_AT * fresh[0] * items \
             and _kg_tables_only(previous)
         # Changes apply to a copy of the generation they were computed against: the last
         # one a load wrote, unwritten since, holding the repository's Load node they name.
         update = (not compact and changes is not None and previous is not None
-                  and self._untouched(previous) and _load_node(previous, repo) == changes.base)
+                  and self._untouched(previous) and stored == changes.base)
         # A store holding nothing but this repository starts from an empty generation:
         # what deleting the repository from a copy would leave, without the deletion
         # (sympy's reload: 14 of its 20 CPU seconds), nor the copy's freed pages. So does a
@@ -340,19 +341,20 @@ def _set_nodes(conn: ladybug.Connection, label: str, rows: list[dict]) -> None:
                  {"rows": pa.table(columns)})
 
 
-def _load_node(file: Path, repo: str) -> dict | None:
-    """The repository's Load node in a generation, as a query returns it."""
+def _load_node(file: Path, repo: str) -> tuple[dict | None, int]:
+    """The repository's Load node in a generation, as a query returns it, and the items
+    the generation holds (one open of the file for both)."""
     try:
         db = ladybug.Database(str(file), read_only=True)
     except RuntimeError:
-        return None
+        return None, 0
     try:
-        result = ladybug.Connection(db).execute(
-            "MATCH (l:Load) WHERE l.repo = $repo RETURN l", {"repo": repo})
+        conn = ladybug.Connection(db)
+        result = conn.execute("MATCH (l:Load) WHERE l.repo = $repo RETURN l", {"repo": repo})
         rows = [normalise(result.get_next()[0]) for _ in iter(result.has_next, False)]
-        return rows[0] if len(rows) == 1 else None
+        return rows[0] if len(rows) == 1 else None, _items(conn)
     except RuntimeError:
-        return None
+        return None, 0
     finally:
         db.close()
 
@@ -408,19 +410,6 @@ def _items(conn: ladybug.Connection) -> int:
         except (ValueError, TypeError, AttributeError):
             pass
     return total
-
-
-def _items_in(file: Path) -> int:
-    try:
-        db = ladybug.Database(str(file), read_only=True)
-    except RuntimeError:
-        return 0
-    try:
-        return _items(ladybug.Connection(db))
-    except RuntimeError:
-        return 0
-    finally:
-        db.close()
 
 
 def _kg_tables_only(file: Path) -> bool:
