@@ -4,14 +4,17 @@ changes for the store, and the whole facts only when the store wants them after 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 
 import pytest
 
 from conftest import STORES, fresh_store
+from harness import load_code
 from kg import api
-from kg.loader import forked
+from kg.loader import facts_cache, forked
+from kg.model.changes import Digest
 from kg.queries import open_store
 from test_incremental import EDITS
 from test_store_partial import REPO, applied, cache_home, contents, full_contents, project_copy
@@ -62,6 +65,16 @@ def test_closing_a_child_that_was_not_asked_ends_it():
     assert child.first == "summary" and alive(child.pid)
     child.close()
     assert not alive(child.pid)
+
+
+def test_a_child_let_go_exits_by_itself_and_one_closed_unasked_is_killed():
+    child = forked.Child(lambda progress: ("summary", "facts"), None)
+    child.let_go()
+    child.close()
+    assert os.WIFEXITED(child.status) and os.WEXITSTATUS(child.status) == 0
+    child = forked.Child(lambda progress: ("summary", "facts"), None)
+    child.close()                               # a load that failed: no waiting on it
+    assert os.WIFSIGNALED(child.status) and os.WTERMSIG(child.status) == signal.SIGKILL
 
 
 def test_a_second_part_that_cannot_be_pickled_is_an_error_here():
@@ -128,3 +141,21 @@ def test_a_store_that_refuses_the_changes_gets_the_whole_facts_from_the_ended_ch
     api.load(src, store=uri, repo=REPO, jobs=1)
     assert len(applied) == 1 and handed_over == []
     assert contents(uri) == full_contents("embedded", tmp_path / "again", src)
+
+
+def test_the_digest_written_where_the_facts_are_is_named_by_the_commit_or_abandoned(tmp_path):
+    facts = load_code(tmp_path / "code", {"pkg/__init__.py": "", "pkg/a.py": "def f():\n"
+                                          "    return 1\n"}).facts
+    digest = Digest.of(facts)
+    kept = facts_cache.Writer(tmp_path / "kept")
+    kept.add_digest(digest)
+    kept.commit(facts_cache.Manifest(repo="r", source="s", load="l", modules={}, names={}))
+    manifest = json.loads((tmp_path / "kept" / facts_cache.MANIFEST).read_text())
+    written = tmp_path / "kept" / manifest["digest"]
+    assert Digest.from_bytes(written.read_bytes()) == digest
+
+    failed = facts_cache.Writer(tmp_path / "failed")
+    failed.add_digest(digest)
+    assert list((tmp_path / "failed").glob("digest-*.bin"))
+    failed.abandon()                            # the store write failed
+    assert not list((tmp_path / "failed").glob("digest-*.bin"))

@@ -127,15 +127,16 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             done, facts = extracted(progress)
         try:
             load_node = _written(graph, path, repo, source, started, done, facts, progress)
+            del facts
+            if child is not None:
+                child.let_go()      # its heap goes while the cache is committed
+            extraction, writer = done.extraction, done.writer
+            with rarer_collections():   # sympy: a full collection of that heap took 5 CPU s
+                _commit_cache(writer, extraction, previous, repo, source,
+                              facts_cache.load_key(load_node), facts_cache.limits_key(limits))
         finally:
             if child is not None:
                 child.close()
-        del facts
-        extraction, writer = done.extraction, done.writer
-        with rarer_collections():   # sympy: a full collection of that heap here took 5 CPU s
-            _commit_cache(writer, extraction, previous, repo, source,
-                          facts_cache.load_key(load_node), facts_cache.limits_key(limits),
-                          done.digest)
         seconds = (dt.datetime.now(dt.timezone.utc) - started).total_seconds()
         return LoadSummary(
             repo=repo, source=str(path), store=graph.uri, files=extraction.files,
@@ -152,14 +153,14 @@ class Extracted:
     """What a load writes besides the facts, worked out where the facts are (in the forked
     child for a large project, so only this crosses to the writing process when the store
     takes the changes): the extraction's record without its facts, the facts cache's
-    writer, the counts, the digest of the new graph and its changes from the stored one."""
+    writer (which wrote the new graph's digest into the cache), the counts, and the changes
+    from the stored graph."""
 
     extraction: Extraction
     writer: facts_cache.Writer
     counts: dict[str, int]
     calls: dict[str, int]
     over_budget: dict[str, str]
-    digest: Digest | None
     changes: Changes | None
 
     @classmethod
@@ -170,9 +171,11 @@ class Extracted:
             # describes (docs/incremental.md, The store write).
             digest = None if writer.broken else Digest.of(facts)
             changes = previous.changes(digest, facts, record) if previous else None
+            if digest is not None:
+                writer.add_digest(digest)
         return cls(extraction=dataclasses.replace(extraction, facts=None), writer=writer,
                    counts=facts.counts(), calls=call_stats(facts),
-                   over_budget=budget_report(facts), digest=digest, changes=changes)
+                   over_budget=budget_report(facts), changes=changes)
 
 
 def _written(graph, path: Path, repo: str, source: str, started: dt.datetime,
@@ -252,7 +255,7 @@ def _load_record(graph, repo: str) -> dict | None:
 
 
 def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: str,
-                  limits: str, digest: Digest | None = None) -> None:
+                  limits: str) -> None:
     """The new manifest: the fragments written now, the previous ones still valid, and the
     digest of the graph written."""
     if writer.broken:
@@ -268,7 +271,7 @@ def _commit_cache(writer, extraction, previous, repo: str, source: str, stamp: s
             return
         modules[module] = {**row, "fragment": name}
     writer.commit(facts_cache.Manifest(repo=repo, source=source, load=stamp, modules=modules,
-                                       names=extraction.names, limits=limits), digest)
+                                       names=extraction.names, limits=limits))
 
 
 def query(cypher: str, params: dict | None = None, store: str | None = None,

@@ -139,6 +139,7 @@ class Writer:
         self.folder = folder
         self.stamp = uuid.uuid4().hex[:12]
         self.files: dict[str, str] = {}
+        self.digest = ""                        # file of the new graph's Digest, once written
         self.broken = False
         try:
             (folder / FRAGMENTS).mkdir(parents=True, exist_ok=True)
@@ -158,11 +159,23 @@ class Writer:
             return
         self.files[fragment.module] = name
 
-    def commit(self, manifest: Manifest, digest: Digest | None = None) -> None:
-        """The manifest, and the digest of the graph written; then no file of an older load."""
-        if digest is not None:
-            manifest.digest = f"digest-{self.stamp}.bin"
-            (self.folder / manifest.digest).write_bytes(digest.to_bytes())
+    def add_digest(self, digest: Digest) -> None:
+        """The digest of the graph this load writes, written where the facts are (a forked
+        child's: what crosses to the writing process is then the file's name alone)."""
+        if self.broken:
+            return
+        name = f"digest-{self.stamp}.bin"
+        try:
+            (self.folder / name).write_bytes(digest.to_bytes())
+        except OSError:
+            (self.folder / name).unlink(missing_ok=True)
+            return
+        self.digest = name
+
+    def commit(self, manifest: Manifest) -> None:
+        """The manifest, naming the digest of the graph written; then no file of an older
+        load."""
+        manifest.digest = self.digest
         pending = self.folder / (MANIFEST + ".new")
         pending.write_text(json.dumps(manifest.__dict__, sort_keys=True))
         os.replace(pending, self.folder / MANIFEST)
@@ -178,6 +191,9 @@ class Writer:
         for name in self.files.values():
             (self.folder / FRAGMENTS / name).unlink(missing_ok=True)
         self.files.clear()
+        if self.digest:
+            (self.folder / self.digest).unlink(missing_ok=True)
+            self.digest = ""
 
 
 def clear(folder: Path) -> None:

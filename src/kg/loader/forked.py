@@ -13,6 +13,14 @@ into fresh memory of its own. The price is pickling the facts there and back (sy
 child built and took away (about a second): small next to a large project's load, and the
 reason a small project is still extracted in-process.
 
+An incremental load pays no such price: the child also works out what the store write needs
+besides the facts (the counts, the new graph's digest, the changes from the stored graph)
+and hands over only that; it keeps the facts until the store has taken the changes, then
+exits. Only when the store wants the whole graph after all (its Load node is not the one
+the changes were computed against; the embedded file was written since) does the child
+pickle the facts, and it exits before this process reads them, so the astroid heap and the
+whole write are never in memory at once (Child, Deferred).
+
 The child's progress reaches the caller's callback through a pipe. An exception in the child
 is raised again here; the child dies with this process (Linux), so a killed load leaves no
 extraction running on.
@@ -58,6 +66,7 @@ def worth_a_child(root: Path, exclude: tuple[str, ...]) -> bool:
 def run(work: Callable[[Progress | None], T], progress: Progress | None) -> T:
     """work(progress) computed in a forked child: its result, or its exception raised here."""
     with Child(lambda report: (work(report), None), progress) as child:
+        child.let_go()
         return child.first
 
 
@@ -67,7 +76,7 @@ class Child:
 
     While this process uses the first part (a load: the counts, the digest and the changes
     for the store), the child waits, still holding the second (the whole facts) in the heap
-    it made them in; closing the Child tells it to exit without pickling them. So an
+    it made them in; letting it go (let_go) tells it to exit without pickling them. So an
     incremental load whose store takes the changes never pickles the facts at all, and one
     whose store wants the whole graph after all gets it as a full load does: the child
     pickles it and exits, and only then is it read here. An exception in the child is
@@ -86,7 +95,7 @@ class Child:
             _child(work, progress is not None, write_end, ask_end, self._first, self._second)
         os.close(write_end)
         os.close(ask_end)
-        self._reaped = False
+        self._reaped = self._let_go = False
         try:
             ready = _relay(read_end, progress)
             if not ready:
@@ -103,16 +112,22 @@ class Child:
         status = self._wait()
         return self._read(self._second, status)
 
-    def close(self) -> None:
-        """The child exits (killed if it has not): its heap goes with it."""
+    def let_go(self) -> None:
+        """The child, not asked for the second part, exits on its own (its heap goes with
+        it) while this process goes on; close() then only reaps it."""
         if self._ask is not None:
             os.close(self._ask)                          # end of file: it exits
             self._ask = None
+            self._let_go = True
+
+    def close(self) -> None:
+        """The child has exited, killed unless it was let go: its heap is gone."""
         if not self._reaped:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            if not self._let_go:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             self._wait()
         self._first.close()
         self._second.close()
@@ -127,9 +142,9 @@ class Child:
         if self._ask is not None:
             os.close(self._ask)
             self._ask = None
-        _, status = os.waitpid(self.pid, 0)
+        _, self.status = os.waitpid(self.pid, 0)
         self._reaped = True
-        return status
+        return self.status
 
     def _read(self, file, status: int | None = None):
         file.seek(0)
@@ -148,10 +163,6 @@ class Deferred:
     def __init__(self, fetch: Callable[[], object]):
         self._fetch = fetch
         self._facts = None
-
-    @property
-    def fetched(self) -> bool:
-        return self._facts is not None
 
     def __getattr__(self, name: str):
         if self._facts is None:
