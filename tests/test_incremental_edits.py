@@ -128,6 +128,9 @@ PACKAGE = {
 
             def run(self):
                 return self.handler()
+
+            def heading(self):
+                return self.title.upper()
         """,
     "shop/html.py": """
         from shop.report import Report
@@ -218,6 +221,7 @@ PACKAGE = {
         def wire():
             page = Page()
             page.handler = total
+            page.title = "wired"
             return page
         """,
     "shop/cli.py": """
@@ -283,6 +287,8 @@ EDITS = {
     "an instance attribute assigned from a module the class's does not import": [
         ("shop/wiring.py", "    page.handler = total",
          "    page.other = None\n    page.handler = total")],
+    "a literal assigned from a module the class's does not import": [
+        ("shop/wiring.py", 'page.title = "wired"', "page.title = 3")],
     "a subclass in a new module": [
         ("shop/extra.py", None, "from shop.report import Report\n\n\nclass Extra(Report):\n"
                                 "    pass\n\n\ndef make():\n    return Extra()\n")],
@@ -310,4 +316,25 @@ def test_an_incremental_load_after_a_small_edit_equals_a_full_load(tmp_path, kin
     _apply(root, EDITS[kind])
     summary = api.load(root, store=store, repo=REPO, jobs=1)
     assert summary.incremental
+    assert_equal_to_full(root, store)
+
+
+def test_an_edit_beside_a_literal_assigned_on_another_modules_object_reextracts_one_module(
+        tmp_path):
+    """`html.title = "styled"` in styling.py is recorded on Html: its readers (report.py
+    names `title`) depend on its text and place, which an edit appended to styling.py leaves
+    as they were. A value that is not a literal sends them back (the case above)."""
+    styling = ("from shop.html import Html\n\n\ndef style():\n    html = Html()\n"
+               "    html.title = \"styled\"\n    return html\n")
+    root = write_package(tmp_path / "app", {**PACKAGE, "shop/styling.py": styling})
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo=REPO, jobs=1)
+    with open(root / "shop/styling.py", "a") as f:
+        f.write("\n\ndef unstyle():\n    return None\n")
+    summary = api.load(root, store=store, repo=REPO, jobs=1)
+    assert summary.incremental and summary.reextracted == 1
+    assert_equal_to_full(root, store)
+    _apply(root, [("shop/styling.py", "    html = Html()\n", "    html = Html()\n    html.x = 1\n")])
+    moved = api.load(root, store=store, repo=REPO, jobs=1)
+    assert moved.reextracted > 1            # the assignment's place changed: its readers too
     assert_equal_to_full(root, store)

@@ -28,12 +28,13 @@ extracted again when
    module in the fragment of the base's), while the subclass's module imports
    the base's, not the other way round;
 5. it defines, or its text names, an attribute that a changed module assigns on
-   an object of another module (`util.helper = fake`, `page.handler = f`,
-   `Config.debug = True`): astroid records such an assignment where the object
-   lives (the module's or class's locals, the class's instance attributes), so
-   whoever reads the attribute there sees it without importing the assigning
-   module. Such an assignment added or removed changes the attribute's index
-   entry too (rule 3); or
+   an object of another module (`util.helper = fake`, `page.handler = f`): astroid
+   records such an assignment where the object lives (the module's or class's
+   locals, the class's instance attributes), so whoever reads the attribute there
+   sees it without importing the assigning module. Each such assignment, its text
+   and its place in its module's tree are also in the attribute's index entry
+   (rule 3), which is all a literal value (`text.end = ""`) needs: an edit
+   elsewhere in its module then sends nobody back; or
 6. the set of dunder methods the project's classes define changed (operators
    may then call something else anywhere): then every module is.
 
@@ -49,6 +50,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from astroid import nodes
 
@@ -83,8 +85,9 @@ def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
                     entries[local].append(("variable", name))
     for ancestor, heir in ancestry(project):
         entries[ancestor.name].append(("heir", project.id_of(heir)))
-    for attribute, owner, assigner in foreign_assignments(project):
-        entries[attribute].append(("assigned", owner, assigner))
+    for found in foreign_assignments(project):
+        entries[found.attribute].append(("assigned", found.owner, found.assigner,
+                                         found.text, found.path))
     if ctx is not None:
         for name in field_names(ctx):
             entries[name].append(("field",))
@@ -118,18 +121,30 @@ def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[s
     out |= importers(seeds, names_of, texts, set(project.modules))
     out |= {ancestor.root().name for ancestor, heir in ancestry(project)
             if heir.root().name in seeds}
-    assigned = [(a, owner) for a, owner, assigner in foreign_assignments(project)
-                if assigner in seeds]
-    attributes = {a for a, _ in assigned}
-    out |= {owner for _, owner in assigned}
+    assigned = [f for f in foreign_assignments(project)
+                if f.assigner in seeds and not f.literal]
+    attributes = {f.attribute for f in assigned}
+    out |= {f.owner for f in assigned}
     out |= {m for m, words in texts.items() if words & attributes}
     return out & set(current)
 
 
-def foreign_assignments(project: Project) -> list[tuple[str, str, str]]:
-    """(attribute, owner module, assigning module) for each attribute assignment astroid
-    recorded on a definition of one module from another module's text. No tree is walked:
-    astroid keeps them in the locals and instance attributes of what they assign to."""
+@dataclass(frozen=True, order=True)
+class ForeignAssignment:
+    """`obj.attribute = value` in one module, recorded by astroid on a definition of another."""
+
+    attribute: str
+    owner: str              # the module of the definition holding it
+    assigner: str           # the module whose text assigns it
+    path: tuple[int, ...]   # child positions from the assigner's tree (fragments' locators)
+    text: str               # the assignment statement
+    literal: bool           # the value is a literal: nothing in the assigner changes it
+
+
+def foreign_assignments(project: Project) -> list[ForeignAssignment]:
+    """Each attribute assignment astroid recorded on a definition of one module from another
+    module's text. No tree is walked: astroid keeps them in the locals and instance
+    attributes of what they assign to."""
     found = set()
     for node in project.definitions():
         root = node.root()
@@ -141,9 +156,36 @@ def foreign_assignments(project: Project) -> list[tuple[str, str, str]]:
             tables = (node.instance_attrs,)
         for table in tables:
             for attribute, values in table.items():
-                found |= {(attribute, root.name, value.root().name) for value in values
+                found |= {_foreign(attribute, root.name, value) for value in values
                           if isinstance(value, nodes.AssignAttr) and value.root() is not root}
     return sorted(found)
+
+
+def _foreign(attribute: str, owner: str, target: nodes.AssignAttr) -> ForeignAssignment:
+    statement = target.parent
+    return ForeignAssignment(attribute, owner, target.root().name, _path(target),
+                             statement.as_string(), _literal(getattr(statement, "value", None)))
+
+
+def _path(node: nodes.NodeNG) -> tuple[int, ...]:
+    path = []
+    while node.parent is not None:
+        path.append(next((i for i, child in enumerate(node.parent.get_children())
+                          if child is node), -1))
+        node = node.parent
+    return tuple(reversed(path))
+
+
+def _literal(value: nodes.NodeNG | None) -> bool:
+    if isinstance(value, nodes.Const):
+        return True
+    if isinstance(value, nodes.UnaryOp):
+        return _literal(value.operand)
+    if isinstance(value, nodes.List | nodes.Tuple | nodes.Set):
+        return all(_literal(e) for e in value.elts)
+    if isinstance(value, nodes.Dict):
+        return all(k is not None and _literal(k) and _literal(v) for k, v in value.items)
+    return False
 
 
 def ancestry(project: Project) -> list[tuple[nodes.ClassDef, nodes.ClassDef]]:
