@@ -176,6 +176,10 @@ class EmbeddedStore(Store):
         # one a load wrote, unwritten since, holding the repository's Load node they name.
         update = (not compact and changes is not None and previous is not None
                   and self._untouched(previous) and stored == changes.base)
+        if not update:
+            # A load extracted in a forked child has its facts handed over now, before this
+            # write takes memory: the child's heap and the write never meet (forked.Deferred).
+            _ = facts.nodes
         # A store holding nothing but this repository starts from an empty generation:
         # what deleting the repository from a copy would leave, without the deletion
         # (sympy's reload: 14 of its 20 CPU seconds), nor the copy's freed pages. So does a
