@@ -237,3 +237,28 @@ def test_a_property_over_a_base_field_is_read_through_its_accessors_not_the_fiel
         == {"pkg.mod.Uploaded._get_name", "pkg.mod.Uploaded._set_name"}
     assert {d for s, d in g.edges("CALLS") if s == "pkg.mod.decorated"} \
         == {"pkg.mod.Decorated.name"}
+
+
+def test_a_decorated_getter_with_a_setter_assigned_after_it(tmp_path):
+    g = load_code(tmp_path, """
+    class Mixed:
+        @property
+        def x(self):
+            return 1
+
+        def _set_x(self, value):
+            self._x = value
+
+        x = x.setter(_set_x)
+
+
+    def read(m: Mixed):
+        return m.x
+
+
+    def write(m: Mixed):
+        m.x = 2
+    """)
+    assert {d for s, d in g.edges("CALLS") if s == "pkg.mod.read"} == {"pkg.mod.Mixed.x"}
+    assert {d for s, d in g.edges("CALLS") if s == "pkg.mod.write"} == {"pkg.mod.Mixed._set_x"}
+    assert "pkg.mod.Mixed.x" not in g.names("Field")
