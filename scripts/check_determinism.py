@@ -9,8 +9,9 @@ process each module is extracted in) or the machine's speed. Each run extracts t
 project (kg.loader.extract, no store) under its own PYTHONHASHSEED and --jobs, and writes
 every node (label, id, properties) and edge (type, ends, properties) as one sorted line;
 the script prints the counts and the lines only one run has, and exits 1 when they differ.
-A module whose inference budget ran out (a CPU-time limit, docs/bad-input.md) is reported:
-such a module may differ between runs by nature. Not part of the timed test suite: a
+A module whose inference budget ran out (a count of astroid inference steps,
+docs/bad-input.md) is reported: astroid caches a little across the modules one process
+extracts, so under --jobs N such a module may be cut at another inference. Not part of the timed test suite: a
 docutils run takes about 40 CPU seconds with --jobs 1.
 """
 

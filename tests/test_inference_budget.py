@@ -74,7 +74,7 @@ def test_a_zero_budget_reports_the_module_and_loads_everything(tmp_path):
 
 
 def test_a_real_budget_reports_nothing_and_infers(tmp_path):
-    result, store = _load(tmp_path)            # the default, 1,000,000 steps
+    result, store = _load(tmp_path)            # the default, 1,500,000 steps
     assert result.exit_code == 0
     assert "inference budget spent" not in result.output
     assert _rows(store, "MATCH (l:Load) RETURN l.budget_exceeded") in ([[[]]], [[None]])

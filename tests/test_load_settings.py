@@ -56,7 +56,7 @@ def test_max_file_size_from_the_settings_and_the_option_overriding_it(tmp_path):
 
 def test_limits_precedence():
     none = ProjectConfig()
-    assert api.load_limits(None, None, none) == Limits.of(1_000_000, 5.0)
+    assert api.load_limits(None, None, none) == Limits.of(1_500_000, 5.0)
     configured = ProjectConfig(inference_budget=60_000, max_file_size=0.5)
     assert api.load_limits(None, None, configured) == Limits.of(60_000, 0.5)
     assert api.load_limits(7_000, 2, configured) == Limits.of(7_000, 2)

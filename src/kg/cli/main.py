@@ -62,7 +62,7 @@ def cli():
               help="Processes extracting modules (default: one per core; one for a "
               "project under 5,000 lines).")
 @click.option("--inference-budget", type=click.FloatRange(min=0), metavar="STEPS",
-              default=None, show_default="[tool.kg] inference_budget, else 1000000",
+              default=None, show_default="[tool.kg] inference_budget, else 1500000",
               help="astroid inference steps per module (a count, the same on any machine; "
               "it was CPU seconds before): a module that takes more is reported and the "
               "rest of it is resolved without inference. 0 infers nothing; 1 to 999 are "

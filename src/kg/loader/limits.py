@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from kg.errors import InputError
 
-DEFAULT_INFERENCE_BUDGET = 1_000_000   # astroid inference steps per module
+DEFAULT_INFERENCE_BUDGET = 1_500_000   # astroid inference steps per module
 DEFAULT_MAX_FILE_MB = 5.0
 # A budget under this (but 0) is refused: it would cut most modules, and reads as the
 # CPU seconds the budget was counted in before.

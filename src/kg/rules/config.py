@@ -2,7 +2,7 @@
 
     [tool.kg]
     exclude = ["migrations/*"]  # kg load: globs below the loaded folder, as --exclude
-    inference_budget = 2000000  # kg load: inference steps per module, as --inference-budget
+    inference_budget = 3000000  # kg load: inference steps per module, as --inference-budget
     max_file_size = 10          # kg load: MB, as --max-file-size
     [tool.kg.params]            # any rule's parameter, by name
     max_lines = 80
