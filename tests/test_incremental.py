@@ -9,6 +9,8 @@ only part of the project when the edit allows it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -302,4 +304,42 @@ def test_clones_between_a_kept_and_an_extracted_module(project):
     edit(src / "lem/clone_b.py", "- 2", "* 2")
     api.load(src, store=store, repo=REPO, jobs=1)
     assert len(clone_edges(store)) == 4
+    assert_equal_to_full(src, store)
+
+
+def cache_folder(store: str) -> Path:
+    (folder,) = (Path(store) / "facts-cache").iterdir()
+    return folder
+
+
+def test_a_damaged_kept_fragment_makes_the_load_extract_every_module(project):
+    """A fragment file cut short (a full disk, a killed copy) is no reason to fail, nor to
+    keep anything: the load says so and extracts every module, and the graph is right."""
+    src, store = project
+    for fragment in (cache_folder(store) / "fragments").iterdir():
+        fragment.write_bytes(fragment.read_bytes()[:40])
+    EDITS["body"](src)
+    summary = api.load(src, store=store, repo=REPO, jobs=1)
+    assert not summary.incremental and summary.reextracted == summary.files
+    assert any("facts cache could not be reused" in w for w in summary.warnings)
+    assert_equal_to_full(src, store)
+    again = api.load(src, store=store, repo=REPO, jobs=1)     # the cache was made anew
+    assert again.incremental and again.reextracted == 0
+
+
+def test_a_kept_fragment_that_does_not_fit_its_tree_is_not_used(project):
+    """The incremental rule keeping a module it should have extracted again (here: the
+    manifest is told the edited module is unchanged) must not make a wrong graph, nor crash
+    on astroid nodes the fragment finds at other places of the tree."""
+    src, store = project
+    path = src / "lem" / "campaign.py"
+    text = path.read_text()
+    path.write_text("pass\n" + text)     # every top-level node one place further
+    manifest = cache_folder(store) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["modules"]["lem.campaign"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.write_text(json.dumps(data))
+    summary = api.load(src, store=store, repo=REPO, jobs=1)
+    assert any("facts cache could not be reused" in w for w in summary.warnings)
+    assert summary.reextracted == summary.files
     assert_equal_to_full(src, store)

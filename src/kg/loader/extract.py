@@ -9,6 +9,7 @@ merged facts, so every way of loading gives the same graph."""
 from __future__ import annotations
 
 import gc
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ from kg.loader import (
 from kg.loader.context import ModuleContext, Project
 from kg.loader.discover import discover
 from kg.loader.facts_cache import Previous
-from kg.loader.fragments import Fragment, merge
+from kg.loader.fragments import Fragment, Unrelocatable, merge
 from kg.loader.limits import Limits
 from kg.model.facts import Facts
 
@@ -189,6 +190,32 @@ def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None
         made = parallel.extract_modules(contexts, STEPS, strict, 1, None, report)
     out.fragments, out.reextracted = made, len(made)
     by_module = {f.module: f for f in made}
+    if previous is None:
+        return [by_module[c.module_name] for c in contexts]
+    try:
+        kept = _kept(previous, contexts, by_module)
+    except KEPT_UNREADABLE as e:
+        # A kept fragment that does not fit its module's tree means the incremental rule
+        # missed a dependency, and a damaged file is no better: extracting the remaining
+        # modules costs a full load's time but never gives a wrong graph.
+        out.warnings.append(f"the facts cache could not be reused ({type(e).__name__}: {e}); "
+                            f"every module was extracted again")
+        rest = [c for c in contexts if c.module_name not in by_module]
+        more = parallel.extract_modules(rest, STEPS, strict, out.workers, None, report)
+        out.fragments, out.reextracted = made + more, len(made) + len(more)
+        out.incremental = False
+        by_module.update((f.module, f) for f in more)
+        kept = [by_module[c.module_name] for c in contexts]
+    return kept
+
+
+# what reading a kept fragment back may raise: it is not the tree's, or the file is damaged
+KEPT_UNREADABLE = (Unrelocatable, OSError, EOFError, pickle.UnpicklingError, AttributeError,
+                   ImportError, IndexError, KeyError, TypeError, ValueError)
+
+
+def _kept(previous: Previous, contexts: list[ModuleContext],
+          by_module: dict[str, Fragment]) -> list[Fragment]:
     everyone = {c.module_name: c for c in contexts}
     return [by_module.get(c.module_name) or previous.fragment(c.module_name, everyone)
             for c in contexts]

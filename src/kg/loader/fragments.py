@@ -257,9 +257,9 @@ class _NodePickler(pickle.Pickler):
             module, path = located
             parsed = self.project.modules.get(module)
             if parsed is not None and parsed.tree is obj.root():
-                return ("node", module, path)
+                return ("node", module, path, type(obj).__name__)
             if astroid.MANAGER.astroid_cache.get(module) is obj.root():
-                return ("library", module, path)    # stdlib or third-party: built alike
+                return ("library", module, path, type(obj).__name__)   # built alike
             return None                             # a module astroid made up: by value
         return None
 
@@ -292,7 +292,13 @@ class _NodeUnpickler(pickle.Unpickler):
                 return ctx
             node = ctx.tree
         for position in pid[2]:
-            node = next(islice(node.get_children(), position, None))
+            node = next(islice(node.get_children(), position, None), None)
+            if node is None:
+                break
+        if node is None or type(node).__name__ != pid[3]:
+            # the tree is not the one the fragment was made against: the incremental rule
+            # kept a fragment it should have extracted again (extract.py then extracts all)
+            raise Unrelocatable(f"no {pid[3]} at {pid[2]} in {pid[1]}")
         return node
 
 
