@@ -5,7 +5,8 @@ its node up in astroid's inference cache (`NodeNG.infer`: `key in context.inferr
 a hit included), so counting those lookups counts the work an inference does in a unit
 that is the same on any machine, however slow or busy: the budget cuts a module at the
 same inference wherever it is loaded, where CPU seconds cut it earlier on a slower one.
-The count costs one Python call per step (about 1% of a load).
+The count costs a Python call per step, some 250 ns: 0.5% of docutils' load, 1.5% of
+sympy's, whose inference takes many cheap steps.
 
 Steps astroid takes while it builds a module are not counted: whether an inference builds
 one depends on which modules this process built before (parallel.py hands modules to
