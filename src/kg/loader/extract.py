@@ -98,6 +98,26 @@ def rarer_collections():
         gc.set_threshold(*before)
 
 
+def _frozen(parse_all: Callable, *args):
+    """parse_all(*args) with no collection meanwhile, and what it built then frozen
+    (gc.freeze): the trees, millions of objects and next to no garbage, are not traversed
+    again by each collection the extraction triggers (sympy's reload: 2.7 CPU s of
+    collections in the parse, 1.2 s in reading the kept fragments; its full load: 142.8
+    instead of 171.3 CPU s, peak memory +40 MB). _extract unfreezes them (and whatever else
+    was frozen) when it ends; in-process, the full collection that then frees them comes
+    later, not right after the extraction (5 CPU s on sympy, which a forked load never
+    pays: its child exits)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parsed = parse_all(*args)
+        gc.freeze()
+        return parsed
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress | None,
              strict: bool, jobs: int | None, previous: Previous | None,
              on_fragment: Callable[[Fragment, Project, bytes | None], None] | None,
@@ -106,7 +126,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
     files = discover(root, exclude)
     if not files:
         raise InputError(f"{root}: no Python files found")
-    parsed = parse.parse(files, limits)
+    parsed = _frozen(parse.parse, files, limits)
     try:
         project = Project(repo=repo, modules={p.source.module: p for p in parsed},
                           limits=limits)
@@ -133,6 +153,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
         reach.extract_project(project.facts)
         project.facts.drop_dangling_edges()
     finally:
+        gc.unfreeze()       # the trees can be collected again, once let go
         parse.forget(parsed)
         inference_cache.release()
     out.seconds = time.perf_counter() - started
