@@ -102,11 +102,11 @@ def _frozen(parse_all: Callable, *args):
     """parse_all(*args) with no collection meanwhile, and what it built then frozen
     (gc.freeze): the trees, millions of objects and next to no garbage, are not traversed
     again by each collection the extraction triggers (sympy's reload: 2.7 CPU s of
-    collections in the parse, 1.2 s in reading the kept fragments; its full load: 142.8
-    instead of 171.3 CPU s, peak memory +40 MB). _extract unfreezes them (and whatever else
-    was frozen) when it ends; in-process, the full collection that then frees them comes
-    later, not right after the extraction (5 CPU s on sympy, which a forked load never
-    pays: its child exits)."""
+    collections in the parse, 1.2 s in reading the kept fragments; `kg load` 28.0 -> 24.8
+    CPU s; the full load's CPU about the same, its peak memory +60 MB). _extract unfreezes
+    them (and whatever else was frozen) when it ends; in-process, the full collection that
+    then frees them comes later, not right after the extraction (5 CPU s on sympy, which a
+    forked load never pays: its child exits)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
