@@ -71,7 +71,7 @@ def default_repo_name(path: Path) -> str:
 def load_limits(inference_budget: float | None, max_file_mb: float | None,
                 settings: ProjectConfig) -> Limits:
     """What the command line gave, else the project's settings, else the defaults (a budget
-    of 0 s infers nothing: every call resolves by name, the fastest load)."""
+    of 0 steps infers nothing: every call resolves by name, the fastest load)."""
     budget = _first(inference_budget, settings.inference_budget, DEFAULT_INFERENCE_BUDGET)
     size = _first(max_file_mb, settings.max_file_size, DEFAULT_MAX_FILE_MB)
     return Limits.of(budget, size)
@@ -90,10 +90,11 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
 
     Incremental unless full: the modules nothing changed for keep their facts from the
     facts cache of the previous load (docs/incremental.md). jobs: processes extracting
-    modules (None: every core, one for a small project). inference_budget: CPU seconds of
-    inference per module; max_file_mb: larger files are reported, not read. Each of the two
+    modules (None: every core, one for a small project). inference_budget: astroid inference
+    steps per module (limits.py), counted so that any machine cuts a module at the same point;
+    max_file_mb: larger files are reported, not read. Each of the two
     and exclude also come from the project's `[tool.kg]` settings (rules/config.py): a value
-    given here wins, then the settings, then the defaults (30 s, 5 MB).
+    given here wins, then the settings, then the defaults (1,500,000 steps, 5 MB).
     Raises InputError, leaving the store as it was, when no file could be read and parsed, or
     when the settings cannot be read."""
     path = Path(path)
