@@ -88,7 +88,7 @@ def _rebound(made: Made | None, member: nodes.NodeNG, name: str) -> Made | None:
 def _decorated(made: Made | None, function: nodes.FunctionDef) -> Made | None:
     """`@property def x` starts a property, `@x.setter def x` adds to the one before."""
     decorators = function.decorators.nodes if function.decorators else []
-    names = [_last_name(d) for d in decorators]
+    names = [last_name(d) for d in decorators]
     part = next((n for n in names if n in _PARTS), None)
     if part is not None and made is not None:
         return Made({**made.accessors, _PARTS[part]: function}, made.data)
@@ -99,7 +99,7 @@ def _decorated(made: Made | None, function: nodes.FunctionDef) -> Made | None:
 
 def _maker(call: nodes.Call) -> str | None:
     """property, cached_property, or getter/setter/deleter of `x.setter(f)`."""
-    name = _last_name(call.func)
+    name = last_name(call.func)
     if name in ("property", "cached_property"):
         return name
     if name in _PARTS and isinstance(call.func, nodes.Attribute):
@@ -119,7 +119,8 @@ def _arguments(call: nodes.Call, maker: str) -> dict[str, nodes.NodeNG]:
             if not (isinstance(arg, nodes.Const) and arg.value is None)}
 
 
-def _last_name(node: nodes.NodeNG) -> str:
+def last_name(node: nodes.NodeNG) -> str:
+    """`property` in `@property`, `cached_property` in `functools.cached_property(f)`."""
     if isinstance(node, nodes.Name):
         return node.name
     if isinstance(node, nodes.Attribute):

@@ -184,18 +184,10 @@ def _is_property_of(cls: nodes.ClassDef, name: str) -> bool:
             if made is not None:
                 return made.data
             return any(isinstance(d, nodes.FunctionDef) and d.decorators is not None
-                       and any(_decorator_name(x) in _PROPERTY_DECORATORS
+                       and any(assigned_properties.last_name(x) in _PROPERTY_DECORATORS
                                for x in d.decorators.nodes)
                        for d in defined)
     return False
-
-
-def _decorator_name(decorator: nodes.NodeNG) -> str:
-    if isinstance(decorator, nodes.Name):
-        return decorator.name
-    if isinstance(decorator, nodes.Attribute):
-        return decorator.attrname
-    return ""
 
 
 def _recorded_outside(node: nodes.AssignAttr) -> list[dict]:
