@@ -38,7 +38,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import ladybug
 import pyarrow as pa
@@ -48,6 +50,8 @@ from kg.model.changes import Changes
 from kg.model.facts import Facts
 from kg.model.schema import NODES, RELATIONSHIPS, node_properties
 from kg.queries.store import STATE_LABEL, QueryResult, Store, normalise
+
+T = TypeVar("T")
 
 CURRENT = "CURRENT"
 STATE = f"`{STATE_LABEL}`"
@@ -345,22 +349,29 @@ def _set_nodes(conn: ladybug.Connection, label: str, rows: list[dict]) -> None:
                  {"rows": pa.table(columns)})
 
 
-def _load_node(file: Path, repo: str) -> tuple[dict | None, int]:
-    """The repository's Load node in a generation, as a query returns it, and the items
-    the generation holds (one open of the file for both)."""
+def _asked(file: Path, question: Callable[[ladybug.Connection], T], otherwise: T) -> T:
+    """question answered by a read-only open of a generation; otherwise when the file
+    cannot be opened or asked (any doubt about a generation gives the cautious answer)."""
     try:
         db = ladybug.Database(str(file), read_only=True)
     except RuntimeError:
-        return None, 0
+        return otherwise
     try:
-        conn = ladybug.Connection(db)
+        return question(ladybug.Connection(db))
+    except RuntimeError:
+        return otherwise
+    finally:
+        db.close()
+
+
+def _load_node(file: Path, repo: str) -> tuple[dict | None, int]:
+    """The repository's Load node in a generation, as a query returns it, and the items
+    the generation holds (one open of the file for both)."""
+    def question(conn: ladybug.Connection) -> tuple[dict | None, int]:
         result = conn.execute("MATCH (l:Load) WHERE l.repo = $repo RETURN l", {"repo": repo})
         rows = [normalise(result.get_next()[0]) for _ in iter(result.has_next, False)]
         return rows[0] if len(rows) == 1 else None, _items(conn)
-    except RuntimeError:
-        return None, 0
-    finally:
-        db.close()
+    return _asked(file, question, (None, 0))
 
 
 def _written(file: Path) -> str:
@@ -376,12 +387,7 @@ def _only_repository(file: Path, repo: str) -> bool:
     """Whether the generation holds exactly kg's tables and no node of another repository
     (nor one without a repository, as a `kg query --write` may add): then the repository's
     replacement is the new graph alone. Any doubt answers no, and the load copies."""
-    try:
-        db = ladybug.Database(str(file), read_only=True)
-    except RuntimeError:
-        return False
-    try:
-        conn = ladybug.Connection(db)
+    def question(conn: ladybug.Connection) -> bool:
         tables = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
         if not set(NODES) | set(RELATIONSHIPS) <= tables <= KG_TABLES:
             return False
@@ -391,10 +397,7 @@ def _only_repository(file: Path, repo: str) -> bool:
             if result.get_next()[0]:
                 return False
         return True
-    except RuntimeError:
-        return False
-    finally:
-        db.close()
+    return _asked(file, question, False)
 
 
 def _size(file: Path) -> int:
@@ -419,18 +422,9 @@ def _items(conn: ladybug.Connection) -> int:
 def _kg_tables_only(file: Path) -> bool:
     """Whether the generation holds no table of its own beyond kg's (a `kg query --write` may
     create one): only kg's tables can be carried over into a fresh generation."""
-    try:
-        db = ladybug.Database(str(file), read_only=True)
-    except RuntimeError:
-        return False
-    try:
-        conn = ladybug.Connection(db)
-        tables = {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")}
-        return tables <= KG_TABLES
-    except RuntimeError:
-        return False
-    finally:
-        db.close()
+    def question(conn: ladybug.Connection) -> bool:
+        return {row[0] for row in _rows(conn, "CALL show_tables() RETURN name")} <= KG_TABLES
+    return _asked(file, question, False)
 
 
 def _carry_over(previous: Path, conn: ladybug.Connection, repo: str) -> None:
