@@ -770,3 +770,27 @@ def test_a_class_mro_is_worked_out_once_per_module_context():
     assert mro_of(first, both) is mro                   # asked again in the same module
     assert mro_of(second, both) is not mro              # another module works it out anew
     assert [k.name for k in mro_of(second, both)] == [k.name for k in mro]
+
+
+def test_a_member_a_builtin_class_lacks_is_no_call_of_it(tmp_path):
+    """`x.all()` where x can only be None raises at run time: no `builtins.NoneType.all`
+    at full confidence (django: a property returning an attribute set to None in the class
+    body), but the by-name guess an unresolved receiver gets. A member the class has is
+    still named after it."""
+    g = load_code(tmp_path, '''
+        class QuerySet:
+            def all(self):
+                return []
+
+        def none_receiver():
+            x = None
+            return x.all()
+
+        def str_receiver(text: str):
+            y = "a,b"
+            return y.upper()
+    ''')
+    assert targets(g, "x.all@7") == {"pkg.mod.QuerySet.all"}
+    assert site(g, "x.all@7")["resolved"] == "name"
+    assert not [r for r in g.rows("External") if "NoneType" in r["qualname"]]
+    assert targets(g, "y.upper@11") == {"builtins.str.upper"}

@@ -83,9 +83,22 @@ def member_of_receiver(ctx: ModuleContext, receiver, name: str) -> Target | None
     if isinstance(receiver, nodes.Module) and not ctx.project.is_local(receiver):
         return external(ctx, f"{receiver.name}.{name}")
     cls = _class_of(receiver)
-    if cls is not None and not ctx.project.is_local(cls):
-        return external(ctx, f"{cls.qname()}.{name}")
-    return None
+    if cls is None or ctx.project.is_local(cls) or _lacks(cls, name):
+        return None
+    return external(ctx, f"{cls.qname()}.{name}")
+
+
+def _lacks(cls: nodes.ClassDef, name: str) -> bool:
+    """A builtin class (astroid builds builtins from the live interpreter, every member
+    included) without the member: `x.all()` where x may be None raises at run time, so it
+    calls nothing, least of all a `builtins.NoneType.all` at full confidence."""
+    if cls.root().name != "builtins":
+        return False
+    try:
+        cls.getattr(name)
+    except AstroidError:
+        return True
+    return False
 
 
 def container_items(ctx: ModuleContext, values: list) -> list[nodes.NodeNG]:
