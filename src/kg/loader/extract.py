@@ -22,6 +22,7 @@ from kg.loader import (
     classes,
     clones,
     entrypoints,
+    heap,
     imports,
     incremental,
     inference_cache,
@@ -104,15 +105,15 @@ def _frozen(parse_all: Callable, *args):
     again by each collection the extraction triggers (sympy's reload: 2.7 CPU s of
     collections in the parse, 1.2 s in reading the kept fragments; `kg load` 28.0 -> 24.8
     CPU s; the full load's CPU about the same, its peak memory +60 MB). _extract unfreezes
-    them (and whatever else was frozen) when it ends; in-process, the full collection that
-    then frees them comes later, not right after the extraction (5 CPU s on sympy, which a
-    forked load never pays: its child exits)."""
+    them when it ends (heap.py: never what a caller froze); in-process, the full collection
+    that then frees them comes later, not right after the extraction (5 CPU s on sympy, which a
+    forked load never pays: its child exits). Returns what parse_all did, and whether the
+    freeze owns the thaw."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         parsed = parse_all(*args)
-        gc.freeze()
-        return parsed
+        return parsed, heap.freeze()
     finally:
         if enabled:
             gc.enable()
@@ -126,7 +127,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
     files = discover(root, exclude)
     if not files:
         raise InputError(f"{root}: no Python files found")
-    parsed = _frozen(parse.parse, files, limits)
+    parsed, owner = _frozen(parse.parse, files, limits)
     try:
         project = Project(repo=repo, modules={p.source.module: p for p in parsed},
                           limits=limits)
@@ -153,7 +154,7 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
         reach.extract_project(project.facts)
         project.facts.drop_dangling_edges()
     finally:
-        gc.unfreeze()       # the trees can be collected again, once let go
+        heap.thaw(owner)    # the trees can be collected again, once let go
         parse.forget(parsed)
         inference_cache.release()
     out.seconds = time.perf_counter() - started

@@ -18,12 +18,12 @@ facts cache knows it, else its number of lines.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from kg.loader import heap
 from kg.loader.context import ModuleContext
 from kg.loader.fragments import Fragment, Step, Unrelocatable, dumps, extract_module, loads
 
@@ -102,7 +102,7 @@ def _shared(by_module, order, steps, strict, workers) -> Iterator[Fragment | tup
     # A worker's cyclic collections would traverse the inherited heap (the project's trees),
     # writing to every object's header and so copying every page of it into the worker:
     # frozen, the inherited objects are never traversed there, and stay shared with the parent.
-    gc.freeze()
+    owner = heap.freeze()
     try:
         with context.Pool(min(workers, len(order)) - 1) as pool:
             sent = pool.imap_unordered(_extract_next, range(len(order)), chunksize=1)
@@ -111,7 +111,7 @@ def _shared(by_module, order, steps, strict, workers) -> Iterator[Fragment | tup
                 yield from _arrived(sent)
             yield from (item for item in sent if item is not None)
     finally:
-        gc.unfreeze()
+        heap.thaw(owner)    # within a load's extraction, the extraction's own thaw (heap.py)
         _work.clear()
 
 
