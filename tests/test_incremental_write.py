@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 
 import pytest
@@ -13,9 +14,11 @@ import pytest
 from conftest import STORES, fresh_store
 from harness import load_code
 from kg import api
+from kg.errors import QueryError
 from kg.loader import facts_cache, forked
+from kg.loader.extract import extract
 from kg.model.changes import Digest
-from kg.queries import open_store
+from kg.queries import embedded, open_store
 from test_incremental import EDITS
 from test_store_partial import REPO, applied, cache_home, contents, full_contents, project_copy
 
@@ -102,6 +105,14 @@ def test_progress_comes_through_before_the_first_part():
     assert seen == [("extract", 1, 2)]
 
 
+def test_facts_cross_packed_and_come_back_the_same(tmp_path):
+    facts = load_code(tmp_path / "code", {"pkg/__init__.py": "", "pkg/a.py": "def f():\n"
+                                          "    return g(1)\n\ndef g(x):\n    return x\n"}).facts
+    assert facts.edges
+    back = pickle.loads(pickle.dumps(forked.Packed(facts), protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.nodes == facts.nodes and back.edges == facts.edges
+
+
 # -- the load --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("store_kind", STORES)
@@ -114,7 +125,7 @@ def test_an_incremental_load_writes_the_changes_and_never_hands_the_facts_over(
     EDITS["body"](src)
     summary = api.load(src, store=uri, repo=REPO, jobs=1)
     assert summary.incremental and summary.reextracted >= 1
-    assert len(applied) == 1 and applied[0] > 0
+    assert len(applied) == 1 and applied[0] > 0  # the full load's child wrote its digest
     assert handed_over == [True]                # not again: the changes were enough
     assert summary.counts == api.info(uri)[0]["counts"]
     assert contents(uri) == full_contents(store_kind, tmp_path, src)
@@ -159,3 +170,77 @@ def test_the_digest_written_where_the_facts_are_is_named_by_the_commit_or_abando
     assert list((tmp_path / "failed").glob("digest-*.bin"))
     failed.abandon()                            # the store write failed
     assert not list((tmp_path / "failed").glob("digest-*.bin"))
+
+
+def test_a_full_load_whose_digest_fails_leaves_the_new_graph_and_a_right_next_load(
+        tmp_path, applied, handed_over, monkeypatch):
+    """The full load's digest is worked out beside the store write, after the child handed
+    the facts over (api._Digesting); if it fails, the store holds the new graph all the
+    same, the facts cache names no digest, and the next load keeps the fragments but writes
+    the whole graph (no changes to compute); the one after that, with the digest that load
+    wrote, writes only the changes."""
+    uri = str(tmp_path / "store")
+    src = project_copy(tmp_path)
+
+    def fails(writer, facts):
+        raise MemoryError("no room for the digest")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(api, "_digest_written", fails)
+        api.load(src, store=uri, repo=REPO, jobs=1)
+    assert handed_over == [True]
+    assert contents(uri) == full_contents("embedded", tmp_path / "first", src)
+    (folder,) = (tmp_path / "store" / "facts-cache").iterdir()
+    manifest = json.loads((folder / facts_cache.MANIFEST).read_text())
+    assert manifest["digest"] == "" and manifest["modules"]
+    assert not list(folder.glob("digest-*.bin"))
+
+    EDITS["body"](src)
+    handed_over.clear()
+    summary = api.load(src, store=uri, repo=REPO, jobs=1)
+    assert summary.incremental and summary.reextracted >= 1     # the fragments were kept
+    assert applied == [] and handed_over == [True]              # but the graph written whole
+    assert contents(uri) == full_contents("embedded", tmp_path / "second", src)
+
+    EDITS["rename"](src)
+    api.load(src, store=uri, repo=REPO, jobs=1)
+    assert len(applied) == 1                                    # its digest served this one
+    assert contents(uri) == full_contents("embedded", tmp_path / "third", src)
+
+
+def test_a_full_load_in_a_child_leaves_the_digest_of_the_graph_it_wrote(tmp_path,
+                                                                      handed_over):
+    """Worked out in the writing process beside the write, the digest is the one the child
+    would have worked out from its own facts: the graph the store holds."""
+    uri = str(tmp_path / "store")
+    src = project_copy(tmp_path)
+    api.load(src, store=uri, repo=REPO, jobs=1)
+    assert handed_over == [True]
+    (folder,) = (tmp_path / "store" / "facts-cache").iterdir()
+    manifest = json.loads((folder / facts_cache.MANIFEST).read_text())
+    assert manifest["digest"] and [p.name for p in folder.glob("digest-*.bin")] == \
+        [manifest["digest"]]
+    written = Digest.from_bytes((folder / manifest["digest"]).read_bytes())
+    assert written == Digest.of(extract(src, REPO).facts)
+
+
+def test_a_failed_store_write_leaves_no_digest_behind(tmp_path, handed_over, monkeypatch):
+    """The write fails while the digest is worked out beside it: the digest, written or
+    not by then, goes with the load's fragments, and the store keeps its graph."""
+    uri = str(tmp_path / "store")
+    src = project_copy(tmp_path)
+    api.load(src, store=uri, repo=REPO, jobs=1)
+    before = contents(uri)
+    (folder,) = (tmp_path / "store" / "facts-cache").iterdir()
+    kept = sorted(p.name for p in folder.rglob("*"))
+
+    def broken(store, repo, facts, load, changes=None):
+        assert facts.nodes["Module"]            # handed over: the digest is begun
+        raise QueryError("disk full")
+
+    EDITS["body"](src)
+    monkeypatch.setattr(embedded.EmbeddedStore, "replace_repository", broken)
+    with pytest.raises(QueryError, match="disk full"):
+        api.load(src, store=uri, repo=REPO, jobs=1, full=True)
+    assert contents(uri) == before
+    assert sorted(p.name for p in folder.rglob("*")) == kept
