@@ -157,6 +157,40 @@ PACKAGE = {
 
         def make():
             return Html(), Page()
+
+
+        def local(values):
+            return values
+
+
+        HANDLERS = [local]
+        HANDLER = next(iter(HANDLERS))
+
+
+        class Card(Report):
+            def __init__(self):
+                self.handler = HANDLER
+
+            def hook(self):
+                self.handler = HOOK
+
+            def plain(self):
+                self.handler = local
+
+
+        def wire_card():
+            card = Card()
+            card.handler = local
+            return card
+
+
+        def hooked(values):
+            return values
+
+
+        def setup(fn):
+            global HOOK
+            HOOK = fn
         """,
     "shop/geo.py": """
         from typing import NamedTuple
@@ -214,11 +248,12 @@ PACKAGE = {
         util.helper = fake
         """,
     "shop/wiring.py": """
-        from shop.html import Page
+        from shop.html import Page, hooked, setup
         from shop.util import total
 
 
         def wire():
+            setup(hooked)
             page = Page()
             page.handler = total
             page.title = "wired"
@@ -289,6 +324,24 @@ EDITS = {
          "    page.other = None\n    page.handler = total")],
     "a literal assigned from a module the class's does not import": [
         ("shop/wiring.py", 'page.title = "wired"', "page.title = 3")],
+    "a module-level helper a subclass assigns, edited": [
+        ("shop/html.py", "def local(values):\n    return values",
+         "def local(values):\n    return len(values)")],
+    "a module-level helper a subclass assigns, renamed": [
+        ("shop/html.py", "def local(values):", "def renamed(values):"),
+        ("shop/html.py", "HANDLERS = [local]", "HANDLERS = [renamed]"),
+        ("shop/html.py", "        self.handler = local\n", "        self.handler = renamed\n"),
+        ("shop/html.py", "    card.handler = local\n", "    card.handler = renamed\n")],
+    "a module-level value a subclass assigns, changed": [
+        ("shop/html.py", "HANDLER = next(iter(HANDLERS))", "HANDLER = local")],
+    "a statement inserted before a subclass": [
+        ("shop/html.py", "class Card(Report):", "def before():\n    return 0\n\n\nclass Card(Report):")],
+    "a statement inserted before an assignment on a subclass's instance": [
+        ("shop/html.py", "    card = Card()\n", "    card = Card()\n    card.other = None\n")],
+    "a function inserted before one binding a global a subclass reads": [
+        ("shop/html.py", "def setup(fn):", "def first():\n    return 0\n\n\ndef setup(fn):")],
+    "a function appended after the subclasses": [
+        ("shop/html.py", "    HOOK = fn\n", "    HOOK = fn\n\n\ndef appended():\n    return 1\n")],
     "a subclass in a new module": [
         ("shop/extra.py", None, "from shop.report import Report\n\n\nclass Extra(Report):\n"
                                 "    pass\n\n\ndef make():\n    return Extra()\n")],
@@ -337,4 +390,36 @@ def test_an_edit_beside_a_literal_assigned_on_another_modules_object_reextracts_
     _apply(root, [("shop/styling.py", "    html = Html()\n", "    html = Html()\n    html.x = 1\n")])
     moved = api.load(root, store=store, repo=REPO, jobs=1)
     assert moved.reextracted > 1            # the assignment's place changed: its readers too
+    assert_equal_to_full(root, store)
+
+
+LEAF = """\
+from shop.report import Report
+
+
+def local(values):
+    return values
+
+
+class Leaf(Report):
+    def __init__(self):
+        self.handler = local
+"""
+
+
+@pytest.mark.parametrize("edited, reextracted", [
+    (LEAF + "\n\ndef appended():\n    return 1\n", 1),     # the subclass stays where it was
+    (LEAF.replace("class Leaf", "def before():\n    return 0\n\n\nclass Leaf"), 2),   # it moves
+], ids=["appended", "inserted before"])
+def test_an_edit_of_a_subclass_module_reextracts_the_base_only_when_the_subclass_moves(
+        tmp_path, edited, reextracted):
+    """report.py's fragment keeps the value Leaf's `__init__` assigns to `self.handler`
+    (Report.run calls it), located by its path in leaf.py's tree; nothing imports leaf.py.
+    Only a move sends report.py back."""
+    root = write_package(tmp_path / "app", {**PACKAGE, "shop/leaf.py": LEAF})
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo=REPO, jobs=1)
+    (root / "shop/leaf.py").write_text(edited)
+    summary = api.load(root, store=store, repo=REPO, jobs=1)
+    assert summary.incremental and summary.reextracted == reextracted
     assert_equal_to_full(root, store)

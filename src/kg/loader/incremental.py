@@ -21,12 +21,20 @@ extracted again when
 3. its text names a name whose index entry changed: a function renamed, a field
    added, a module added or removed (its last dotted part), a class that gained or
    lost a subclass anywhere in the project (listed under the ancestor's name), ...;
-4. it defines a class of which a changed module defines a subclass, directly or
-   not: the steps look at a class's subclasses (calls_dispatch keeps `self.x()`
-   only in a class that has some; calls_flow follows `self.callback()` to what
-   the subclasses' methods assign, and keeps those nodes of the subclass's
-   module in the fragment of the base's), while the subclass's module imports
-   the base's, not the other way round;
+4. it defines a class of which a module defines a subclass, directly or not, and
+   what that module's text holds for the class's fragment changed (its *heir shape*,
+   below). The steps look at a class's subclasses: calls_dispatch keeps `self.x()` only
+   in a class that has some (whether it has is rule 3's "heir" entry), and calls_flow
+   follows `self.callback()` to what the subclasses' methods (or code of their module
+   assigning on their instances) assign, and on through the names those values read,
+   keeping the nodes it reaches in the base's fragment, located by their path of child
+   positions (fragments.py); the subclass's module imports the base's, not the other way
+   round. What the walk can reach of the subclass's module is its top-level statements
+   other than definitions, the top-level statement holding a subclass, one holding an
+   assignment astroid recorded on a subclass's instance, and a function declaring a
+   `global`; the heir shape is their text and their index among the module's statements.
+   A function appended to the module, or an edit inside a function or class that holds
+   none of these, leaves it as it was;
 5. it defines, or its text names, an attribute that a changed module assigns on
    an object of another module (`util.helper = fake`, `page.handler = f`): astroid
    records such an assignment where the object lives (the module's or class's
@@ -61,6 +69,8 @@ from kg.loader.fields_access import synthetic_classes
 from kg.loader.fields_decl import field_names
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+GLOBAL = re.compile(r"\bglobal\b")
+HEIRS = "heirs:"        # a signature key no identifier matches: the heir shape of a module
 
 
 def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
@@ -83,8 +93,11 @@ def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
             for local, assigned in parsed.tree.locals.items():
                 if any(isinstance(n, nodes.AssignName) for n in assigned):
                     entries[local].append(("variable", name))
-    for ancestor, heir in ancestry(project):
+    pairs = ancestry(project)
+    for ancestor, heir in pairs:
         entries[ancestor.name].append(("heir", project.id_of(heir)))
+    for module, shape in heir_shapes(project, pairs).items():
+        entries[HEIRS + module] = shape
     for found in foreign_assignments(project):
         entries[found.attribute].append(("assigned", found.owner, found.assigner,
                                          found.text, found.path))
@@ -119,14 +132,63 @@ def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[s
     out = set(seeds & set(current))
     out |= {m for m, words in texts.items() if words & changed}
     out |= importers(seeds, names_of, texts, set(project.modules))
+    reshaped = {name[len(HEIRS):] for name in changed if name.startswith(HEIRS)}
     out |= {ancestor.root().name for ancestor, heir in ancestry(project)
-            if heir.root().name in seeds}
+            if heir.root().name in reshaped}
     assigned = [f for f in foreign_assignments(project)
                 if f.assigner in seeds and not f.literal]
     attributes = {f.attribute for f in assigned}
     out |= {f.owner for f in assigned}
     out |= {m for m, words in texts.items() if words & attributes}
     return out & set(current)
+
+
+def heir_shapes(project: Project, pairs: list[tuple[nodes.ClassDef, nodes.ClassDef]]
+                ) -> dict[str, list[tuple[int, str, str]]]:
+    """module -> its heir shape (rule 4): (index, kind, text digest) of each top-level
+    statement the call-flow walk may reach from a subclass the module defines."""
+    reached: dict[str, set[int]] = defaultdict(set)
+    roots = {}
+    for heir in {id(heir): heir for _, heir in pairs}.values():
+        root = heir.root()
+        roots[root.name] = root
+        reached[root.name].add(id(_top(heir)))
+        for targets in heir.instance_attrs.values():
+            reached[root.name].update(id(_top(t)) for t in targets if t.root() is root)
+    shapes = {}
+    for name, root in roots.items():
+        lines = (project.modules[name].text or "").splitlines()
+        shape = []
+        for index, statement in enumerate(root.body):
+            text = _text(statement, lines)
+            if _reachable(statement, reached[name], text):
+                shape.append((index, type(statement).__name__,
+                              hashlib.sha1(text.encode()).hexdigest()[:16]))
+        shapes[name] = shape
+    return shapes
+
+
+def _reachable(statement: nodes.NodeNG, reached: set[int], text: str) -> bool:
+    """Whether the walk may reach into a top-level statement: anything but a definition, one
+    holding a subclass or an assignment on its instances, or a function binding a global
+    (its assignments are the module's names)."""
+    if id(statement) in reached or not isinstance(statement, nodes.FunctionDef | nodes.ClassDef):
+        return True
+    return isinstance(statement, nodes.FunctionDef) and GLOBAL.search(text) is not None
+
+
+def _top(node: nodes.NodeNG) -> nodes.NodeNG:
+    """The module-level statement that holds node."""
+    while node.parent is not None and node.parent.parent is not None:
+        node = node.parent
+    return node
+
+
+def _text(statement: nodes.NodeNG, lines: list[str]) -> str:
+    """The statement's source lines, its decorators' included."""
+    decorators = getattr(statement, "decorators", None)
+    first = decorators.fromlineno if decorators else statement.fromlineno
+    return "\n".join(lines[first - 1:statement.tolineno])
 
 
 @dataclass(frozen=True, order=True)
