@@ -259,6 +259,30 @@ PACKAGE = {
             page.title = "wired"
             return page
         """,
+    "shop/box.py": """
+        def getx(self):
+            return 1
+
+
+        class Box:
+            def y(self):
+                return 2
+        """,
+    "shop/holder.py": """
+        class Holder:
+            def show(self):
+                return self.box.x, self.box.y
+        """,
+    "shop/fill.py": """
+        from shop.box import Box
+        from shop.holder import Holder
+
+
+        def fill():
+            holder = Holder()
+            holder.box = Box()
+            return holder
+        """,
     "shop/cli.py": """
         import shop
         from shop import *
@@ -342,6 +366,10 @@ EDITS = {
         ("shop/html.py", "def setup(fn):", "def first():\n    return 0\n\n\ndef setup(fn):")],
     "a function appended after the subclasses": [
         ("shop/html.py", "    HOOK = fn\n", "    HOOK = fn\n\n\ndef appended():\n    return 1\n")],
+    "a property made by a call, read where the class's module is not imported": [
+        ("shop/box.py", "class Box:\n", "class Box:\n    x = property(getx)\n\n")],
+    "a method turned into a property, read where its module is not imported": [
+        ("shop/box.py", "    def y(self):", "    @property\n    def y(self):")],
     "a subclass in a new module": [
         ("shop/extra.py", None, "from shop.report import Report\n\n\nclass Extra(Report):\n"
                                 "    pass\n\n\ndef make():\n    return Extra()\n")],

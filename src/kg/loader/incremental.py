@@ -20,7 +20,10 @@ extracted again when
    `from W import ...`, the modules W's imports bind in turn (a re-export);
 3. its text names a name whose index entry changed: a function renamed, a field
    added, a module added or removed (its last dotted part), a class that gained or
-   lost a subclass anywhere in the project (listed under the ancestor's name), ...;
+   lost a subclass anywhere in the project (listed under the ancestor's name), a
+   property made or unmade (`x = property(getx)`, a method decorated `@property`:
+   reading `obj.x` then calls its accessor, also in a module that has obj through an
+   attribute another module assigned and does not import the class's), ...;
 4. it defines a class of which a module defines a subclass, directly or not, and
    what that module's text holds for the class's fragment changed (its *heir shape*,
    below). The steps look at a class's subclasses: calls_dispatch keeps `self.x()` only
@@ -62,11 +65,13 @@ from dataclasses import dataclass
 
 from astroid import nodes
 
+from kg.loader import assigned_properties
 from kg.loader.calls_flow import heirs_of
 from kg.loader.calls_implicit import ALL_DUNDERS
 from kg.loader.context import ModuleContext, Project
 from kg.loader.fields_access import synthetic_classes
 from kg.loader.fields_decl import field_names
+from kg.loader.resolve import is_property
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 GLOBAL = re.compile(r"\bglobal\b")
@@ -83,6 +88,8 @@ def signature(project: Project, ctx: ModuleContext | None) -> dict[str, str]:
             continue
         is_method = isinstance(node.parent, nodes.ClassDef)
         entries[node.name].append(("def", kg_id, node.qname(), node.root().name, is_method))
+        for name, made in _properties(node):
+            entries[name].append(("property", kg_id, made))
     for name, parsed in project.modules.items():
         last = name.rsplit(".", 1)[-1]
         entries[last].append(("file", name, parsed.source.rel, parsed.source.is_package,
@@ -141,6 +148,20 @@ def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[s
     out |= {f.owner for f in assigned}
     out |= {m for m, words in texts.items() if words & attributes}
     return out & set(current)
+
+
+def _properties(node: nodes.NodeNG) -> list[tuple[str, str]]:
+    """(name, how it is made) for each property a definition makes: a method decorated as
+    one, or a class body's `x = property(getx)`. Reading `obj.x` calls the accessor wherever
+    obj is an instance of the class (calls_properties), also in a module that does not
+    import the class's (its object came through an attribute another module assigned)."""
+    if isinstance(node, nodes.ClassDef):
+        return [(name, " | ".join(m.parent.as_string() for m in node.locals[name]
+                                  if isinstance(m, nodes.AssignName)))
+                for name in sorted(assigned_properties.names_made(node))]
+    if isinstance(node, nodes.FunctionDef) and node.decorators and is_property(node):
+        return [(node.name, node.decorators.as_string())]
+    return []
 
 
 def heir_shapes(project: Project, pairs: list[tuple[nodes.ClassDef, nodes.ClassDef]]
