@@ -12,7 +12,7 @@ from astroid import nodes
 from astroid.builder import AstroidBuilder
 from astroid.transforms import TransformVisitor
 
-from kg.loader import parse, transform_walk
+from kg.loader import inference_cache, parse, transform_walk
 
 ASTROIDS_VISIT = transform_walk._ASTROIDS_OWN[0]
 
@@ -131,6 +131,15 @@ def test_with_astroids_brain_the_walk_attaches_the_same_inference_tips():
     assert {"len", "int", "dict.fromkeys", "type", "isinstance", "issubclass",
             "collections.namedtuple", "enum.Enum", "typing.TypeVar"} <= tipped
     assert not {"abs", "obj.method", "obj.method(n)", "f", "f()"} & tipped
+
+
+def test_every_build_of_a_load_is_walked_by_kg_and_astroids_walk_is_back_after():
+    with inference_cache.kept():
+        assert TransformVisitor.visit is transform_walk._visit
+        with inference_cache.kept(), transform_walk.walked():     # nested: still kg's
+            assert TransformVisitor.visit is transform_walk._visit
+        assert TransformVisitor.visit is transform_walk._visit
+    assert TransformVisitor.visit is ASTROIDS_VISIT
 
 
 def test_another_astroid_version_is_walked_by_astroid(monkeypatch):

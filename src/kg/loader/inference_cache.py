@@ -41,7 +41,7 @@ from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidError
 from astroid.interpreter import objectmodel
 
-from kg.loader import assigned_properties
+from kg.loader import assigned_properties, transform_walk
 
 # one [cache size when the build began, emptying asked for] per module build in progress
 _builds: list[list] = []
@@ -64,7 +64,8 @@ def kept() -> Iterator[None]:
     AstroidBuilder._post_build = _tracked(post_build)
     AstroidBuilder.delayed_assattr = _confined(assattr)
     try:
-        yield
+        with transform_walk.walked():       # every build's transform pass, kg's walk
+            yield
     finally:
         transforms._invalidate_cache, AstroidBuilder._post_build = invalidate, post_build
         AstroidBuilder.delayed_assattr = assattr

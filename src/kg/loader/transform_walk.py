@@ -2,8 +2,8 @@
 
 After building a module astroid walks every node of it to apply the transforms its brain
 registers for a few node classes (TransformVisitor: three Python calls, a dictionary
-lookup and a handful of isinstance tests a node): on sympy's 1.6M nodes that walk is a
-fifth of kg's whole parse. Within `walked()` astroid's visitor walks with `_visit` below
+lookup and a handful of isinstance tests a node): on sympy's 1.6M nodes the pass (walk,
+predicates and what they infer) takes more CPU than compiling the source. Within `walked()` astroid's visitor walks with `_visit` below
 instead, which does what astroid 4.3.4's does, in the same order: each node's fields in
 `_astroid_fields` order, a node after its children, the transforms registered for its
 class with their predicates in registration order, a replacement put in the parent's field
@@ -11,17 +11,19 @@ class with their predicates in registration order, a replacement put in the pare
 does) and the inference cache emptied through `astroid.transforms._invalidate_cache` (which
 inference_cache.kept() patches), a RecursionError in a node's subtree leaving that node
 untransformed. It makes fewer calls a node (the fields of a node are walked in its own
-call, a list's nodes without a comprehension's frame) and none for a node of a class no
-transform is registered for.
+call, a list's nodes without a comprehension's frame), none for a node of a class no
+transform is registered for, and does not call the predicate of a builtin's transform (19
+of the 36 a Call is offered to) for a call whose callee cannot be that builtin.
 
-Fewer calls a node also means a shallower stack: a transform run deep in a tree has more
-of the recursion limit left than under astroid's walk (two to four frames a level), so one
-that hit the limit there may now complete. kg refuses trees nested deeper than a fifth of
-the limit (limits.py), and none of rich's, django's or sympy's modules come near the
-depth where the difference begins; their graphs are identical either way.
+Fewer calls a node also means a shallower stack (one or two frames a level of the tree
+instead of two to four): a transform, or a build it sets off, that hit the recursion limit
+under astroid's walk may now complete. Only that can make a graph differ; rich's, django's
+and sympy's graphs are identical with either walk, node by node and relationship by
+relationship with all their properties.
 
+inference_cache.kept() has every build of a load walked so; parse() too when called alone.
 The walk is used only with the astroid version it mirrors, and only while astroid's
-visitor is its own (nothing replaced `_visit`, `_visit_generic` or `_transform`).
+visitor is its own (nothing replaced `visit`, `_visit`, `_visit_generic` or `_transform`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from itertools import repeat
 
 import astroid
 from astroid import nodes
@@ -67,9 +68,9 @@ def _visit(self: TransformVisitor, module):
     """TransformVisitor.visit: the module with every registered transform applied."""
     registered = self.transforms.get
     invalidated = astroid_transforms
-    calls = registered(nodes.Call)
-    builtins = _builtin_names(calls or ())
-    none = repeat(None)
+    calls = registered(nodes.Call) or []
+    builtins = [_builtin_of(predicate) for _, predicate in calls]
+    offered: dict[tuple, list] = {}      # callee -> the transforms of calls that may apply
 
     def walk(node):
         """astroid's `_visit(node)`: the node's fields walked, then its transforms."""
@@ -106,11 +107,13 @@ def _visit(self: TransformVisitor, module):
 
     def transformed(node, found):
         """astroid's `_transform(node)`."""
+        if found is calls and len(builtins) == len(calls):
+            return call_transformed(node)
+        return applied(node, found)
+
+    def applied(node, found):
         cls = node.__class__
-        for_builtins = builtins if found is calls and len(found) == len(builtins) else none
-        for (transform, predicate), builtin in zip(found, for_builtins, strict=False):
-            if builtin is not None and _not_a_call_of(node.func, builtin):
-                continue
+        for transform, predicate in found:
             if predicate is None or predicate(node):
                 ret = transform(node)
                 if ret is not None:
@@ -120,27 +123,51 @@ def _visit(self: TransformVisitor, module):
                     break
         return node
 
+    def call_transformed(call):
+        """`applied(call, calls)` without the predicates of the builtins the callee cannot
+        be; once a transform has been applied (the callee may have changed), the remaining
+        ones as astroid offers them."""
+        callee = _callee(call.func)
+        indexes = offered.get(callee)
+        if indexes is None:
+            indexes = offered[callee] = _may_apply(callee, builtins)
+        cls = call.__class__
+        for index in indexes:
+            transform, predicate = calls[index]
+            if predicate is None or predicate(call):
+                ret = transform(call)
+                if ret is not None:
+                    invalidated._invalidate_cache()
+                    call = ret
+                if ret.__class__ != cls:
+                    break
+                return applied(call, calls[index + 1:])
+        return call
+
     return walk(module)
 
 
-def _builtin_names(found) -> tuple:
-    """For each transform registered for Call, the builtin it is for when its predicate is
-    astroid's `_builtin_filter_predicate` for one (19 of the 36 a Call is offered to), None
-    for any other."""
-    return tuple(_builtin_of(predicate) for _, predicate in found)
-
-
 def _builtin_of(predicate) -> str | None:
+    """The builtin a transform registered for Call is for when its predicate is astroid's
+    `_builtin_filter_predicate` for one (19 of the 36 a Call is offered to), else None."""
     if isinstance(predicate, partial) and predicate.func is _builtin_filter_predicate \
             and not predicate.args and set(predicate.keywords) == {"builtin_name"}:
         return predicate.keywords["builtin_name"]
     return None
 
 
-def _not_a_call_of(func, builtin: str) -> bool:
-    """Whether `_builtin_filter_predicate(call, builtin)` is sure to be False for a call of
-    func, without calling it: it can be True only when func is a Name of the builtin, or an
-    Attribute (`dict.fromkeys`)."""
+def _callee(func) -> tuple:
+    """What `_builtin_filter_predicate` looks at in a call's func."""
     if isinstance(func, nodes.Name):
-        return func.name != builtin
-    return not isinstance(func, nodes.Attribute)
+        return ("name", func.name)
+    return ("attribute",) if isinstance(func, nodes.Attribute) else ("other",)
+
+
+def _may_apply(callee: tuple, builtins: list) -> list[int]:
+    """The indexes of the transforms of Call whose predicate may be true for a call of
+    callee: `_builtin_filter_predicate(call, builtin)` is True only when func is a Name of
+    the builtin, or an Attribute (`dict.fromkeys`)."""
+    kind = callee[0]
+    return [index for index, builtin in enumerate(builtins)
+            if builtin is None or kind == "attribute"
+            or (kind == "name" and builtin == callee[1])]
