@@ -3,6 +3,7 @@ the cheaper nesting check of parse.py names what the old one named."""
 
 from __future__ import annotations
 
+import gc
 import inspect
 import textwrap
 
@@ -191,3 +192,19 @@ def test_the_nesting_check_names_the_last_of_the_first_level_too_deep(monkeypatc
     assert parse._too_deep(tree) == "line 3: nested more than 5 levels deep; not extracted"
     monkeypatch.setattr(parse, "max_nesting", lambda: 6)
     assert parse._too_deep(tree) is None
+
+
+def test_the_walk_leaves_no_garbage_only_a_collection_would_free():
+    """The parse runs with collections off: a cycle left by each module's walk would stay."""
+    tree = astroid.parse(CODE, apply_transforms=False)
+    visitor = TransformVisitor()
+    visitor.register_transform(nodes.Call, lambda node: None, lambda node: False)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        transform_walk._visit(visitor, tree)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

@@ -70,7 +70,7 @@ def _visit(self: TransformVisitor, module):
     invalidated = astroid_transforms
     calls = registered(nodes.Call) or []
     builtins = [_builtin_of(predicate) for _, predicate in calls]
-    offered: dict[tuple, list] = {}      # callee -> the transforms of calls that may apply
+    offered_any, offered_a_name, offered_other = _offered(builtins)
 
     def walk(node):
         """astroid's `_visit(node)`: the node's fields walked, then its transforms."""
@@ -127,10 +127,13 @@ def _visit(self: TransformVisitor, module):
         """`applied(call, calls)` without the predicates of the builtins the callee cannot
         be; once a transform has been applied (the callee may have changed), the remaining
         ones as astroid offers them."""
-        callee = _callee(call.func)
-        indexes = offered.get(callee)
-        if indexes is None:
-            indexes = offered[callee] = _may_apply(callee, builtins)
+        func = call.func
+        if isinstance(func, nodes.Name):
+            indexes = offered_a_name.get(func.name, offered_other)
+        elif isinstance(func, nodes.Attribute):
+            indexes = offered_any
+        else:
+            indexes = offered_other
         cls = call.__class__
         for index in indexes:
             transform, predicate = calls[index]
@@ -144,7 +147,18 @@ def _visit(self: TransformVisitor, module):
                 return applied(call, calls[index + 1:])
         return call
 
-    return walk(module)
+    try:
+        return walk(module)
+    finally:
+        _untie(walk, sequence, transformed, applied, call_transformed)
+
+
+def _untie(*functions) -> None:
+    """Empty the cells the functions share: they refer to each other through them, a cycle
+    only a collection would free, and the parse runs with collections off (extract._frozen)."""
+    for function in functions:
+        for cell in function.__closure__ or ():
+            cell.cell_contents = None
 
 
 def _builtin_of(predicate) -> str | None:
@@ -156,18 +170,12 @@ def _builtin_of(predicate) -> str | None:
     return None
 
 
-def _callee(func) -> tuple:
-    """What `_builtin_filter_predicate` looks at in a call's func."""
-    if isinstance(func, nodes.Name):
-        return ("name", func.name)
-    return ("attribute",) if isinstance(func, nodes.Attribute) else ("other",)
-
-
-def _may_apply(callee: tuple, builtins: list) -> list[int]:
-    """The indexes of the transforms of Call whose predicate may be true for a call of
-    callee: `_builtin_filter_predicate(call, builtin)` is True only when func is a Name of
-    the builtin, or an Attribute (`dict.fromkeys`)."""
-    kind = callee[0]
-    return [index for index, builtin in enumerate(builtins)
-            if builtin is None or kind == "attribute"
-            or (kind == "name" and builtin == callee[1])]
+def _offered(builtins: list) -> tuple[list, dict[str, list], list]:
+    """The indexes of the transforms of Call whose predicate may be true for a call whose
+    func is an Attribute, a Name (by name), anything else: `_builtin_filter_predicate(call,
+    builtin)` is True only when func is a Name of the builtin, or an Attribute
+    (`dict.fromkeys`)."""
+    other = [index for index, builtin in enumerate(builtins) if builtin is None]
+    named = {builtin: [index for index, of in enumerate(builtins) if of in (None, builtin)]
+             for builtin in builtins if builtin is not None}
+    return list(range(len(builtins))), named, other
