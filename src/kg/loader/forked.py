@@ -9,7 +9,7 @@ Python's arenas empties, and the store write's own memory (LadybugDB's: 0.8 GB o
 on top. Extracted in a child, the heap leaves with the child: it writes its result, pickled,
 to an unlinked temporary file and exits, and only then does this process read the result,
 into fresh memory of its own. The price is pickling the facts there and back (sympy: about
-3.5 CPU s of a 140 s load) and, for a later load in the same process, the stdlib trees the
+3 CPU s of a 140 s load) and, for a later load in the same process, the stdlib trees the
 child built and took away (about a second): small next to a large project's load, and the
 reason a small project is still extracted in-process.
 
@@ -19,7 +19,10 @@ and hands over only that; it keeps the facts until the store has taken the chang
 exits. Only when the store wants the whole graph after all (its Load node is not the one
 the changes were computed against; the embedded file was written since) does the child
 pickle the facts, and it exits before this process reads them, so the astroid heap and the
-whole write are never in memory at once (Child, Deferred).
+whole write are never in memory at once (Child, Deferred). A full load's child hands over
+the counts, then the facts, and no digest: the store write does not need it, so the writing
+process works it out beside the write (api._Digesting). The facts cross Packed: their
+relationships as columns, not an object each.
 
 The child's progress reaches the caller's callback through a pipe. An exception in the child
 is raised again here; the child dies with this process (Linux), so a killed load leaves no
