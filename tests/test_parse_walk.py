@@ -157,6 +157,18 @@ def test_a_replaced_visitor_method_is_walked_by_astroid(monkeypatch):
         assert TransformVisitor.visit is ASTROIDS_VISIT
 
 
+def test_a_subclass_of_astroids_visitor_walks_its_own_way():
+    class Counting(TransformVisitor):
+        def _transform(self, node):
+            seen.append(type(node).__name__)
+            return super()._transform(node)
+
+    seen = []
+    with transform_walk.walked():
+        transform_walk._visit(Counting(), astroid.parse("x = f(1)", apply_transforms=False))
+    assert seen == ["AssignName", "Name", "Const", "Call", "Assign", "Module"]
+
+
 def _too_deep_depth_first(tree, limit: int) -> str | None:
     """The nesting check parse.py had: depth first, the last child first."""
     stack = [(tree, 0)]

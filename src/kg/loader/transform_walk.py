@@ -48,7 +48,8 @@ def applies() -> bool:
     """Whether the walk below is astroid's, step for step."""
     return astroid.__version__ == MIRRORED_ASTROID and (
         TransformVisitor.visit, TransformVisitor._visit, TransformVisitor._visit_generic,
-        TransformVisitor._transform) == _ASTROIDS_OWN
+        TransformVisitor._transform) == _ASTROIDS_OWN and all(
+        method.__module__ == astroid_transforms.__name__ for method in _ASTROIDS_OWN)
 
 
 @contextmanager
@@ -66,6 +67,8 @@ def walked() -> Iterator[None]:
 
 def _visit(self: TransformVisitor, module):
     """TransformVisitor.visit: the module with every registered transform applied."""
+    if type(self) is not TransformVisitor:      # a subclass may walk otherwise
+        return _ASTROIDS_OWN[0](self, module)
     registered = self.transforms.get
     invalidated = astroid_transforms
     calls = registered(nodes.Call) or []
