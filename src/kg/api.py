@@ -135,7 +135,7 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             done = child.first
             if early:
                 digesting = _Digesting(done.writer, child.second)
-            facts = forked.Deferred(digesting.facts if digesting else child.second)
+            facts = forked.Deferred(child.second if digesting is None else digesting.facts)
         else:
             child = None
             done, facts = extracted(progress)
