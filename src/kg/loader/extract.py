@@ -31,6 +31,7 @@ from kg.loader import (
     reach,
     spawns,
     structure,
+    target_imports,
 )
 from kg.loader.context import ModuleContext, Project
 from kg.loader.discover import discover
@@ -76,7 +77,7 @@ def extract(root: Path, repo: str, exclude: tuple[str, ...] = (),
     unaffected by what changed keep their facts from it. on_fragment sees each module's
     newly extracted fragment (to cache it), with its pickled bytes when a worker sent it
     so. limits: file size and inference budget."""
-    with inference_cache.kept(), rarer_collections():
+    with inference_cache.kept(), target_imports.resolved(), rarer_collections():
         return _extract(Path(root), repo, exclude, progress, strict, jobs, previous,
                         on_fragment, limits or Limits())
 

@@ -36,7 +36,7 @@ from astroid.manager import AstroidManager
 from astroid.nodes import ClassDef
 from astroid.nodes._base_nodes import LookupMixIn
 
-from kg.loader import inference_cache, transform_walk
+from kg.loader import inference_cache, target_imports, transform_walk
 from kg.loader.discover import SourceFile
 from kg.loader.limits import Limits, max_nesting
 
@@ -65,7 +65,8 @@ def parse(files: list[SourceFile], limits: Limits | None = None) -> list[ParsedM
     limits = limits or Limits()
     done: dict[str, ParsedModule] = {}
     with inference_cache.project_builds(), transform_walk.walked(), \
-            _on_demand(manager, files, limits, done):
+            _on_demand(manager, files, limits, done), \
+            target_imports.resolved({f.module for f in files}):
         for f in files:
             if f.module not in done:
                 done[f.module] = parse_one(manager, f, limits)
