@@ -114,15 +114,22 @@ def _visit(self: TransformVisitor, module):
             return call_transformed(node)
         return applied(node, found)
 
+    def one(transform, node, cls):
+        """astroid's step for a transform whose predicate holds: the node it leaves, and
+        whether the next transforms are offered it (not after None, nor a node of another
+        class)."""
+        ret = transform(node)
+        if ret is not None:
+            invalidated._invalidate_cache()
+            node = ret
+        return node, ret.__class__ == cls
+
     def applied(node, found):
         cls = node.__class__
         for transform, predicate in found:
             if predicate is None or predicate(node):
-                ret = transform(node)
-                if ret is not None:
-                    invalidated._invalidate_cache()
-                    node = ret
-                if ret.__class__ != cls:
+                node, more = one(transform, node, cls)
+                if not more:
                     break
         return node
 
@@ -141,19 +148,14 @@ def _visit(self: TransformVisitor, module):
         for index in indexes:
             transform, predicate = calls[index]
             if predicate is None or predicate(call):
-                ret = transform(call)
-                if ret is not None:
-                    invalidated._invalidate_cache()
-                    call = ret
-                if ret.__class__ != cls:
-                    break
-                return applied(call, calls[index + 1:])
+                call, more = one(transform, call, cls)
+                return applied(call, calls[index + 1:]) if more else call
         return call
 
     try:
         return walk(module)
     finally:
-        _untie(walk, sequence, transformed, applied, call_transformed)
+        _untie(walk, sequence, transformed, one, applied, call_transformed)
 
 
 def _untie(*functions) -> None:
