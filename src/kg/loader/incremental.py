@@ -43,14 +43,19 @@ extracted again when
    `global`; the heir shape is their text and their index among the module's statements.
    A function appended to the module, or an edit inside a function or class that holds
    none of these, leaves it as it was;
-5. it defines, or its text names, an attribute that a changed module assigns on
-   an object of another module (`util.helper = fake`, `page.handler = f`): astroid
-   records such an assignment where the object lives (the module's or class's
-   locals, the class's instance attributes), so whoever reads the attribute there
-   sees it without importing the assigning module. Each such assignment, its text
-   and its place in its module's tree are also in the attribute's index entry
-   (rule 3), which is all a literal value (`text.end = ""`) needs: an edit
-   elsewhere in its module then sends nobody back; or
+5. it defines, or its text names, an attribute that a module assigns on an object
+   of another module (`util.helper = fake`, `holder.service = build()`), and the
+   assigning module is extracted again: astroid records such an assignment where
+   the object lives (the module's or class's locals, the class's instance
+   attributes), so whoever reads the attribute there sees the value without
+   importing the assigning module, nor the modules the value comes from. Such a
+   reader counts as importing the assigning module in rule 2's closure: an edit
+   of what `build()` returns, or of a method of what it returns, reaches the
+   reader through the assigning module's imports, and whoever imports the reader
+   after it. Each such assignment, its text and its place in its module's tree are
+   also in the attribute's index entry (rule 3), which is all a literal value
+   (`text.end = ""`) needs: it never makes a reader an importer, so an edit
+   elsewhere in its module sends nobody back; or
 6. the set of dunder methods the project's classes define changed (operators
    may then call something else anywhere): then every module is.
 
@@ -143,17 +148,29 @@ def to_extract(project: Project, before_hashes: dict[str, str], names_of: dict[s
     texts = {m: tokens(project.modules[m].text) for m in current}
     out = set(seeds & set(current))
     out |= {m for m, words in texts.items() if words & changed}
+    assigned = [f for f in foreign_assignments(project) if not f.literal]
     out |= importers(seeds, names_of, texts, set(project.modules),
-                     lambda module: naming_words(project.modules[module].tree))
+                     lambda module: naming_words(project.modules[module].tree),
+                     _readers(assigned, texts))
     reshaped = {name[len(HEIRS):] for name in changed if name.startswith(HEIRS)}
     out |= {ancestor.root().name for ancestor, heir in ancestry(project)
             if heir.root().name in reshaped}
-    assigned = [f for f in foreign_assignments(project)
-                if f.assigner in seeds and not f.literal]
-    attributes = {f.attribute for f in assigned}
-    out |= {f.owner for f in assigned}
-    out |= {m for m, words in texts.items() if words & attributes}
     return out & set(current)
+
+
+def _readers(assigned: list[ForeignAssignment], texts: dict[str, set[str]]
+             ) -> dict[str, set[str]]:
+    """assigning module -> the modules that may read what it assigns on another module's
+    object (rule 5): the object's module, and each module whose text names the attribute."""
+    attributes = {f.attribute for f in assigned}
+    naming: dict[str, set[str]] = defaultdict(set)
+    for module, words in texts.items():
+        for attribute in words & attributes:
+            naming[attribute].add(module)
+    readers: dict[str, set[str]] = defaultdict(set)
+    for f in assigned:
+        readers[f.assigner] |= naming[f.attribute] | {f.owner}
+    return readers
 
 
 def _properties(node: nodes.NodeNG) -> list[tuple[str, str]]:
@@ -288,11 +305,14 @@ def ancestry(project: Project) -> list[tuple[nodes.ClassDef, nodes.ClassDef]]:
 
 
 def importers(seeds: set[str], names_of: dict[str, dict], texts: dict[str, set[str]],
-              modules: set[str], words_of: Callable[[str], set[str]] | None = None) -> set[str]:
+              modules: set[str], words_of: Callable[[str], set[str]] | None = None,
+              readers: dict[str, set[str]] | None = None) -> set[str]:
     """Every module that imports a seed, directly or not (see the module docstring). texts:
     module -> every word of its text; words_of(module): the words by which it may name a
     submodule (`naming_words`), asked only of a module the closure reaches through a
-    submodule its text holds the last name of; without it, the texts' words stand for them."""
+    submodule its text holds the last name of; without it, the texts' words stand for them.
+    readers: module -> the modules that count as importing it because they may read what it
+    assigns on another module's object (rule 5)."""
     children: dict[str, list[str]] = defaultdict(list)
     for name in modules:
         parent, _, last = name.rpartition(".")
@@ -301,6 +321,8 @@ def importers(seeds: set[str], names_of: dict[str, dict], texts: dict[str, set[s
     known = modules | set(children)     # modules, and folders of modules (namespaces)
     exported = _exported_modules(names_of, known)
     imported_by: dict[str, set[str]] = defaultdict(set)
+    for assigner, reading in (readers or {}).items():
+        imported_by[assigner] |= reading
     named_by: dict[str, set[str]] = defaultdict(set)    # by the text's words: candidates
     held_by: dict[str, set[str]] = {}
     for module, names in names_of.items():
