@@ -405,11 +405,12 @@ def naming_words(tree: nodes.Module | None) -> set[str]:
     hold the last names of many test modules (sympy's runtests.py names `core`, `tests` and
     `test_args` so, and it holds the `sympy` package, which sent 1,334 of sympy's 1,517
     modules back after a leaf edit when its tests were loaded). A token scan that tells
-    `.word` from a bare word still reads the comments, and misses attributes written inside
-    f-strings only as text; the tree is exact. It costs a walk of the module (about 1.2 ms
-    on average on sympy, 1.9 CPU s for all of it), so `importers` walks only the modules
-    the closure reaches through a candidate: one whose text holds the last name of a
-    submodule of a package it holds."""
+    `.word` from a bare word still reads comments and docstrings (on sympy it left 1,333
+    modules; one that skipped strings would miss the attributes inside f-strings); the
+    tree is exact: 3 modules. It costs a walk of the module (about 1.2 ms on average on
+    sympy, 1.9 CPU s for all of it), so `importers` walks only the modules the closure
+    reaches through a candidate: one whose text holds the last name of a submodule of a
+    package it holds (5 walks on that edit; `to_extract` 0.93 CPU s, 0.91 before)."""
     words: set[str] = set()
     bare: set[str] = set()
     wildcard = False
