@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.loader import (
+    ancestry,
     calls,
     classes,
     clones,
@@ -130,30 +131,31 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
         raise InputError(f"{root}: no Python files found")
     parsed, owner = _frozen(parse.parse, files, limits)
     try:
-        project = Project(repo=repo, modules={p.source.module: p for p in parsed},
-                          limits=limits)
-        contexts = []
-        for p in project.trees():
-            ctx = ModuleContext(project, p)
-            structure.register_definitions(ctx)
-            contexts.append(ctx)
-        for p in parsed:
-            if p.tree is None:
-                structure.add_unparsed_module(project, p)
-        names = incremental.signature(project, contexts[0] if contexts else None)
-        out = Extraction(facts=project.facts, files=len(files),
-                         parse_errors={p.source.rel: p.error for p in parsed if p.error},
-                         file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names)
-        fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
-        new = {f.module for f in out.fragments} if on_fragment else set()
-        out.fragments = []      # merged below, then dropped: the store write needs the memory
-        merge(_one_by_one(fragments, new, on_fragment, project, out), project.facts, project)
-        del fragments
-        calls.extract_project(project)
-        entrypoints.extract_project(project, root)
-        clones.extract_project(project)
-        reach.extract_project(project.facts)
-        project.facts.drop_dangling_edges()
+        with ancestry.remembered():     # not while parsing: builds still add to the trees
+            project = Project(repo=repo, modules={p.source.module: p for p in parsed},
+                              limits=limits)
+            contexts = []
+            for p in project.trees():
+                ctx = ModuleContext(project, p)
+                structure.register_definitions(ctx)
+                contexts.append(ctx)
+            for p in parsed:
+                if p.tree is None:
+                    structure.add_unparsed_module(project, p)
+            names = incremental.signature(project, contexts[0] if contexts else None)
+            out = Extraction(facts=project.facts, files=len(files),
+                             parse_errors={p.source.rel: p.error for p in parsed if p.error},
+                             file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names)
+            fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
+            new = {f.module for f in out.fragments} if on_fragment else set()
+            out.fragments = []      # merged below, then dropped: the store write needs the memory
+            merge(_one_by_one(fragments, new, on_fragment, project, out), project.facts, project)
+            del fragments
+            calls.extract_project(project)
+            entrypoints.extract_project(project, root)
+            clones.extract_project(project)
+            reach.extract_project(project.facts)
+            project.facts.drop_dangling_edges()
     finally:
         heap.thaw(owner)    # the trees can be collected again, once let go
         parse.forget(parsed)
