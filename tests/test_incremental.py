@@ -75,6 +75,14 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def reloaded_after_appending(root: Path, store: str, rel: str, text: str):
+    """Load root whole, append text to its file rel, load again incrementally: the summary."""
+    api.load(root, store=store, repo=REPO, jobs=1)
+    with open(root / rel, "a") as f:
+        f.write(text)
+    return api.load(root, store=store, repo=REPO, jobs=1)
+
+
 def assert_equal_to_full(src: Path, store: str) -> None:
     stored_nodes, stored_edges = stored_graph(store)
     full_nodes, full_edges = extracted_graph(src)

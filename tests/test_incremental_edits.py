@@ -15,7 +15,7 @@ import pytest
 
 from harness import write_package
 from kg import api
-from test_incremental import REPO, assert_equal_to_full, edit
+from test_incremental import REPO, assert_equal_to_full, edit, reloaded_after_appending
 
 PACKAGE = {
     "shop/__init__.py": """
@@ -409,10 +409,8 @@ def test_an_edit_beside_a_literal_assigned_on_another_modules_object_reextracts_
                "    html.title = \"styled\"\n    return html\n")
     root = write_package(tmp_path / "app", {**PACKAGE, "shop/styling.py": styling})
     store = str(tmp_path / "store")
-    api.load(root, store=store, repo=REPO, jobs=1)
-    with open(root / "shop/styling.py", "a") as f:
-        f.write("\n\ndef unstyle():\n    return None\n")
-    summary = api.load(root, store=store, repo=REPO, jobs=1)
+    summary = reloaded_after_appending(root, store, "shop/styling.py",
+                                       "\n\ndef unstyle():\n    return None\n")
     assert summary.incremental and summary.reextracted == 1
     assert_equal_to_full(root, store)
     _apply(root, [("shop/styling.py", "    html = Html()\n", "    html = Html()\n    html.x = 1\n")])

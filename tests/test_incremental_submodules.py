@@ -15,7 +15,9 @@ import pytest
 from harness import write_package
 from kg import api
 from kg.loader import incremental
-from test_incremental import REPO, assert_equal_to_full, edit, names
+from test_incremental import REPO, assert_equal_to_full, edit, names, reloaded_after_appending
+
+ADDED = "\n\ndef kg_added():\n    return 1\n"
 
 LIB = {
     "lib/__init__.py": "",
@@ -157,10 +159,7 @@ def test_words_that_are_not_attributes_name_no_submodule(tmp_path):
     went on through runtests.py to lib and everything importing lib)."""
     root = write_package(tmp_path / "app", RUNTESTS)
     store = str(tmp_path / "store")
-    api.load(root, store=store, repo=REPO, jobs=1)
-    with open(root / "lib/sandbox/leaf.py", "a") as f:
-        f.write("\n\ndef kg_added():\n    return 1\n")
-    summary = api.load(root, store=store, repo=REPO, jobs=1)
+    summary = reloaded_after_appending(root, store, "lib/sandbox/leaf.py", ADDED)
     assert summary.incremental and summary.reextracted == 2     # leaf.py, test_args.py
     assert_equal_to_full(root, store)
 
@@ -171,10 +170,7 @@ def test_the_same_words_as_attributes_name_the_test_module(tmp_path):
         "lib.run_all_tests, tests", "lib.core.tests.test_args.test_leaf, tests")
     root = write_package(tmp_path / "app", {**RUNTESTS, "lib/testing/runtests.py": runtests})
     store = str(tmp_path / "store")
-    api.load(root, store=store, repo=REPO, jobs=1)
-    with open(root / "lib/sandbox/leaf.py", "a") as f:
-        f.write("\n\ndef kg_added():\n    return 1\n")
-    summary = api.load(root, store=store, repo=REPO, jobs=1)
+    summary = reloaded_after_appending(root, store, "lib/sandbox/leaf.py", ADDED)
     assert summary.incremental and summary.reextracted > 3     # runtests.py, lib, user.py..
     assert_equal_to_full(root, store)
 
