@@ -208,13 +208,20 @@ def run_tool(command: list[str], parse, timeout: float, memory_cap_mb: float,
 # The child's memory is sampled, not read from wait4: a child's ru_maxrss starts from its
 # parent's high-water mark (Linux records the old mm's at exec, vfork included), so it is
 # never below this driver's own peak; and wait4 gives the largest single process of a tree
-# whose workers run side by side, where the sum is what the machine must hold.
-SAMPLE_SECONDS = 0.2
+# whose workers run side by side, where the sum is what the machine must hold. Reading
+# smaps_rollup walks the process's page tables under its memory lock, which slows the
+# process measured: every 0.2 s it added about 10% to a full sympy load's wall (75.2 s
+# alone, 82.9 s sampled; session 7), every second about 3% (77.7 s). The peaks are held
+# for seconds (the extraction's workers, the store write), so a sample a second finds them;
+# a run of a few seconds, whose process is still small, is sampled every 0.1 s.
+SAMPLE_SECONDS = 1.0
+FIRST_SECONDS, FIRST_SAMPLE_SECONDS = 5.0, 0.1
 
 
 def _watch(proc: subprocess.Popen, timeout: float, memory_cap_mb: float):
     """Wait for the child, sampling its process tree's memory; kill it past either limit."""
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     tree_peak, next_sample, killed = 0.0, 0.0, None
     while True:
         pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
@@ -224,7 +231,8 @@ def _watch(proc: subprocess.Popen, timeout: float, memory_cap_mb: float):
         now = time.monotonic()
         if killed is None and now >= next_sample:
             tree_peak = max(tree_peak, tree_memory_mb(proc.pid))
-            next_sample = now + SAMPLE_SECONDS
+            next_sample = now + (FIRST_SAMPLE_SECONDS if now - started < FIRST_SECONDS
+                                 else SAMPLE_SECONDS)
             if now > deadline:
                 killed = "timeout"
             elif tree_peak > memory_cap_mb:

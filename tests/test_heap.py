@@ -7,7 +7,7 @@ import gc
 import pytest
 
 from harness import write_package
-from kg.loader import extract, heap
+from kg.loader import calls, extract, heap, incremental
 
 PACKAGE = {
     "pkg/__init__.py": "",
@@ -62,3 +62,24 @@ def test_nothing_is_frozen_over_a_callers_freeze(thawed_after):
     Cycle()
     assert heap.freeze() is False
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_merged_facts_are_frozen_while_the_project_wide_steps_run(tmp_path, monkeypatch):
+    """Each collection the project-wide steps trigger would otherwise traverse every row the
+    merge made (extract._merged)."""
+    counts = {}
+    own_signature, own_project_steps = incremental.signature, calls.extract_project
+
+    def signature(*args):
+        counts["after the parse"] = gc.get_freeze_count()
+        return own_signature(*args)
+
+    def project_steps(project):
+        counts["project-wide"] = gc.get_freeze_count()
+        return own_project_steps(project)
+
+    monkeypatch.setattr(incremental, "signature", signature)
+    monkeypatch.setattr(calls, "extract_project", project_steps)
+    extract(write_package(tmp_path, PACKAGE), "t", jobs=1)
+    assert counts["project-wide"] > counts["after the parse"] > 0
+    assert gc.get_freeze_count() == 0
