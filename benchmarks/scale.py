@@ -323,7 +323,8 @@ def kg_child(root: Path, store: str, repo: str, exclude: tuple[str, ...], jobs: 
             "nodes": sum(n for k, n in counts.items() if k in NODES),
             "edges": sum(n for k, n in counts.items() if k not in NODES),
             "counts": counts, "parse_errors": len(summary.parse_errors),
-            "step_errors": len(summary.step_errors)}
+            "step_errors": len(summary.step_errors),
+            "timings": [[p.name, p.wall, p.cpu] for p in getattr(summary, "timings", ())]}
 
 
 def floor_command(root: Path, exclude) -> list[str]:
@@ -650,9 +651,31 @@ def report(data: dict) -> str:
                  f"average {m2['load_average'][0]}): {', '.join(again['tools'])} on "
                  f"{', '.join(again['projects'])}.")
     projects = sorted(data["projects"], key=lambda r: r["lines"])
-    return "\n\n".join([head, kg_table(projects), tools_table(projects),
-                        unfinished_text(projects), targets_text(data["targets"]),
-                        "![time against lines](results/scale.png)"])
+    return "\n\n".join(part for part in [
+        head, kg_table(projects), tools_table(projects), unfinished_text(projects),
+        targets_text(data["targets"]), phases_text(projects[-1] if projects else None),
+        "![time against lines](results/scale.png)"] if part)
+
+
+PHASE_RUNS = ("kg --jobs 1", "kg", "kg incremental")
+
+
+def phases_text(largest: dict | None) -> str:
+    """Where the largest project's loads spent their time, phase by phase (`kg load
+    --timings`): wall and CPU seconds for --jobs 1, --jobs 2 and the reload."""
+    runs = {name: (largest or {}).get("runs", {}).get(name) or {} for name in PHASE_RUNS}
+    timed = {name: {row[0]: row[1:] for row in (run.get("result") or {}).get("timings", [])}
+             for name, run in runs.items() if run.get("status") == "ok"}
+    if not any(timed.values()):
+        return ""
+    longest = max(timed.values(), key=len)     # the reload's: its phases include the others'
+    names = list(dict.fromkeys([*longest, *(n for phases in timed.values() for n in phases)]))
+    headers = ["phase", *(f"{run} {unit}" for run in timed for unit in ("wall s", "CPU s"))]
+    rows = [[name, *(value for phases in timed.values()
+                     for value in phases.get(name, (None, None)))] for name in names]
+    return (f"Where {largest['name']}'s loads spent their time (`kg load --timings`; CPU of the "
+            f"process the phase ran in, the extraction's workers included):\n\n"
+            + common.markdown_table(headers, rows))
 
 
 def unfinished_text(results: list[dict]) -> str:

@@ -249,6 +249,8 @@ def test_scale_quick_measures_jobs_and_incremental_loads_when_kg_has_them(scaled
         assert runs["kg --jobs 1"]["result"]["nodes"] == project["nodes"]
     else:
         assert runs["kg --jobs 1"]["status"] == "not available"
+    phases = [row[0] for row in runs["kg incremental"]["result"]["timings"]]
+    assert phases[:3] == ["prepare", "discover", "parse"] and "kept fragments" in phases
 
 
 def test_scale_writes_its_readme_section_between_markers_and_a_plot(scaled):
@@ -257,6 +259,10 @@ def test_scale_writes_its_readme_section_between_markers_and_a_plot(scaled):
     assert text.startswith("# Benchmarks\n\nIntro.\n\n## Load\n\nkept\n\n## Scale\n")
     assert text.count(scale_bench.BEGIN) == text.count(scale_bench.END) == 1
     assert "| quickpkg 0 | 27 | 5 |" in text
+    phase_rows = text.split("Where quickpkg's loads spent their time", 1)[1].split("\n\n")[1]
+    assert phase_rows.splitlines()[0].startswith("| phase | kg --jobs 1 wall s | kg --jobs 1 CPU s")
+    assert "| parse |" in phase_rows and "| kept fragments | – | – | – | – |" in phase_rows
+    assert phase_rows.index("| choose |") < phase_rows.index("| extract |")
     assert (out / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scale_bench.update_readme(out / "README.md", "regenerated")    # rerun: replaced, not added
     again = (out / "README.md").read_text()

@@ -20,7 +20,7 @@ from kg.diagram import imports as import_diagrams
 from kg.diagram import path as path_diagrams
 from kg.diagram import render as diagram_render
 from kg.errors import InputError, KgError, StoreUnavailable
-from kg.loader import extract, facts_cache, forked
+from kg.loader import extract, facts_cache, forked, phases
 from kg.loader.calls import call_stats
 from kg.loader.extract import Extraction, rarer_collections
 from kg.loader.limits import DEFAULT_INFERENCE_BUDGET, DEFAULT_MAX_FILE_MB, Limits, budget_report
@@ -54,6 +54,7 @@ class LoadSummary:
     reextracted: int = 0                    # modules extracted by this load
     workers: int = 1                        # processes that extracted them
     budget_exceeded: dict[str, str] = field(default_factory=dict)   # file -> where
+    timings: list[phases.Phase] = field(default_factory=list)       # where the time went
 
     @property
     def inferred_ratio(self) -> float | None:
@@ -106,15 +107,17 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
     settings = find_config(path.resolve())
     exclude = (*settings.exclude, *exclude)
     started = dt.datetime.now(dt.timezone.utc)
+    before, after = phases.Timings(), phases.Timings()      # the extraction's come between
     with open_store(store, database=database) as graph:
-        graph.lock_for_writing()
-        folder = facts_cache_folder(graph, repo, database)
-        source = str(path.resolve())
-        limits = load_limits(inference_budget, max_file_mb, settings)
-        record = None if full else _load_record(graph, repo)
-        previous = None if full else facts_cache.read(folder, repo, source, record, limits)
-        _retry_over_budget(previous, record)
-        writer = facts_cache.Writer(folder)
+        with before.timed("prepare"):
+            graph.lock_for_writing()
+            folder = facts_cache_folder(graph, repo, database)
+            source = str(path.resolve())
+            limits = load_limits(inference_budget, max_file_mb, settings)
+            record = None if full else _load_record(graph, repo)
+            previous = None if full else facts_cache.read(folder, repo, source, record, limits)
+            _retry_over_budget(previous, record)
+            writer = facts_cache.Writer(folder)
 
         def extracted(progress: Callable | None, digest: bool = True) -> tuple[Extracted, Facts]:
             extraction = extract(path, repo, exclude=exclude, progress=progress, jobs=jobs,
@@ -130,19 +133,24 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             done, facts = extracted(progress, digest=not early)
             return done, forked.Packed(facts)
 
+        def fetched() -> Facts:
+            with after.timed("hand over"):
+                return child.second()
+
         if forked.worth_a_child(path, exclude):     # the write never shares its heap
             child = forked.Child(handed_over, progress)
             done = child.first
             if early:
-                digesting = _Digesting(done.writer, child.second)
-            facts = forked.Deferred(child.second if digesting is None else digesting.facts)
+                digesting = _Digesting(done.writer, fetched)
+            facts = forked.Deferred(fetched if digesting is None else digesting.facts)
         else:
             child = None
             done, facts = extracted(progress)
         try:
             try:
-                load_node = _written(graph, path, repo, source, started, done, facts,
-                                     progress)
+                with after.timed("write", excluding=("hand over",)):
+                    load_node = _written(graph, path, repo, source, started, done, facts,
+                                         progress)
             except BaseException:
                 if digesting is not None:   # its digest goes with the failed write's fragments
                     digesting.join()
@@ -154,7 +162,8 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             if digesting is not None:
                 digesting.join()    # the digest in the cache before the manifest names it
             extraction, writer = done.extraction, done.writer
-            with rarer_collections():   # sympy: a full collection of that heap took 5 CPU s
+            # rarer collections: a full collection of that heap took 5 CPU s on sympy
+            with rarer_collections(), after.timed("cache"):
                 _commit_cache(writer, extraction, previous, repo, source,
                               facts_cache.load_key(load_node), facts_cache.limits_key(limits))
         finally:
@@ -168,7 +177,8 @@ def load(path: str | Path, store: str | None = None, repo: str | None = None,
             extract_seconds=extraction.seconds, commit=load_node["commit"],
             warnings=list(extraction.warnings), incremental=extraction.incremental,
             reextracted=extraction.reextracted, workers=extraction.workers,
-            budget_exceeded=done.over_budget)
+            budget_exceeded=done.over_budget,
+            timings=[*before.phases(), *extraction.timings.phases(), *after.phases()])
 
 
 @dataclass
@@ -194,7 +204,8 @@ class Extracted:
         facts = extraction.facts
         changes = None
         if digest:
-            with rarer_collections():   # the astroid heap is still alive: see extract.py
+            # rarer collections: the astroid heap is still alive (see extract.py)
+            with rarer_collections(), extraction.timings.timed("digest"):
                 # An incremental load writes what changed since the graph the cache's digest
                 # describes (docs/incremental.md, The store write).
                 new = _digest_written(writer, facts)

@@ -71,10 +71,12 @@ def cli():
               default=None, show_default="[tool.kg] max_file_size, else 5",
               help="Larger files are reported and not read.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--timings", is_flag=True, help="Also print where the time went: each phase's "
+              "wall and CPU seconds (parse, extract, project-wide steps, store write...).")
 @store_options
 @reported
-def load(path, repo, exclude, full, jobs, inference_budget, max_file_size, quiet, store,
-         database):
+def load(path, repo, exclude, full, jobs, inference_budget, max_file_size, quiet, timings,
+         store, database):
     """Parse PATH with astroid (never importing or running it) and store its graph.
 
     Loading a repository again replaces its subgraph; if the load fails, the
@@ -91,6 +93,8 @@ def load(path, repo, exclude, full, jobs, inference_budget, max_file_size, quiet
                            database=database, jobs=jobs, full=full,
                            inference_budget=inference_budget, max_file_mb=max_file_size)
     _print_summary(summary)
+    if timings:
+        _print_timings(summary)
 
 
 @cli.command()
@@ -195,6 +199,17 @@ def _print_summary(s: api.LoadSummary) -> None:
         click.echo(f"  files partly extracted after an internal error ({len(s.step_errors)}):")
         for file, message in sorted(s.step_errors.items()):
             click.echo(f"    {file}: {message}")
+
+
+def _print_timings(s: api.LoadSummary) -> None:
+    """One row a phase in the order they ran; what no phase covers (starting the
+    extraction's process, waiting for it) is the rest of the load's wall."""
+    width = max(len(p.name) for p in s.timings)
+    click.echo(f"  {'phase':<{width}}  {'wall s':>8}  {'CPU s':>8}")
+    for p in s.timings:
+        click.echo(f"  {p.name:<{width}}  {p.wall:8.2f}  {p.cpu:8.2f}")
+    rest = s.seconds - sum(p.wall for p in s.timings)
+    click.echo(f"  {'other':<{width}}  {max(rest, 0.0):8.2f}")
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from kg.loader import (
     inference_cache,
     parallel,
     parse,
+    phases,
     reach,
     spawns,
     structure,
@@ -61,6 +62,7 @@ class Extraction:
     modules: dict[str, dict] = field(default_factory=dict)    # module -> {file, sha256, seconds}
     names: dict[str, str] = field(default_factory=dict)       # incremental.signature
     warnings: list[str] = field(default_factory=list)
+    timings: phases.Timings = field(default_factory=phases.Timings)    # phases.py
 
 
 Progress = Callable[[str, int, int], None]   # (phase, done, total)
@@ -144,36 +146,45 @@ def _extract(root: Path, repo: str, exclude: tuple[str, ...], progress: Progress
              on_fragment: Callable[[Fragment, Project, bytes | None], None] | None,
              limits: Limits) -> Extraction:
     started = time.perf_counter()
-    files = discover(root, exclude)
+    timings = phases.Timings()
+    with timings.timed("discover"):
+        files = discover(root, exclude)
     if not files:
         raise InputError(f"{root}: no Python files found")
-    parsed, owner = _frozen(parse.parse, files, limits)
+    with timings.timed("parse"):
+        parsed, owner = _frozen(parse.parse, files, limits)
     try:
         with ancestry.remembered():     # not while parsing: builds still add to the trees
-            project = Project(repo=repo, modules={p.source.module: p for p in parsed},
-                              limits=limits)
-            contexts = []
-            for p in project.trees():
-                ctx = ModuleContext(project, p)
-                structure.register_definitions(ctx)
-                contexts.append(ctx)
-            for p in parsed:
-                if p.tree is None:
-                    structure.add_unparsed_module(project, p)
-            names = incremental.signature(project, contexts[0] if contexts else None)
+            with timings.timed("register"):
+                project = Project(repo=repo, modules={p.source.module: p for p in parsed},
+                                  limits=limits)
+                contexts = []
+                for p in project.trees():
+                    ctx = ModuleContext(project, p)
+                    structure.register_definitions(ctx)
+                    contexts.append(ctx)
+                for p in parsed:
+                    if p.tree is None:
+                        structure.add_unparsed_module(project, p)
+                names = incremental.signature(project, contexts[0] if contexts else None)
             out = Extraction(facts=project.facts, files=len(files),
                              parse_errors={p.source.rel: p.error for p in parsed if p.error},
-                             file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names)
+                             file_hashes={p.source.rel: p.sha256 for p in parsed}, names=names,
+                             timings=timings)
             fragments = _fragments(project, contexts, jobs, previous, strict, progress, out)
             new = {f.module for f in out.fragments} if on_fragment else set()
             out.fragments = []      # merged below, then dropped: the store write needs the memory
-            _merged(_one_by_one(fragments, new, on_fragment, project, out), project)
-            del fragments
-            calls.extract_project(project)
-            entrypoints.extract_project(project, root)
-            clones.extract_project(project)
-            reach.extract_project(project.facts)
-            project.facts.drop_dangling_edges()
+            with timings.timed("merge"):
+                _merged(_one_by_one(fragments, new, on_fragment, project, out), project)
+                del fragments
+            with timings.timed("calls"):
+                calls.extract_project(project)
+                entrypoints.extract_project(project, root)
+            with timings.timed("clones"):
+                clones.extract_project(project)
+            with timings.timed("reach"):
+                reach.extract_project(project.facts)
+                project.facts.drop_dangling_edges()
     finally:
         heap.thaw(owner)    # the trees can be collected again, once let go
         parse.forget(parsed)
@@ -213,15 +224,17 @@ def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None
         kept = {m for m in before if m in project.modules}
         names_of = {m: before[m] for m in kept
                     if before[m]["sha256"] == project.modules[m].sha256}
-        wanted = incremental.to_extract(
-            project, previous.hashes(), names_of,
-            incremental.changed_names(previous.manifest.names, out.names))
+        with out.timings.timed("choose"):
+            wanted = incremental.to_extract(
+                project, previous.hashes(), names_of,
+                incremental.changed_names(previous.manifest.names, out.names))
         chosen = [c for c in contexts if c.module_name in wanted]
         out.incremental = True
     out.workers = parallel.workers_for(chosen, jobs)
     report = (lambda done: progress("extract", done, len(chosen))) if progress else None
     weights = previous.weights() if previous is not None else None
-    made = parallel.extract_modules(chosen, STEPS, strict, out.workers, weights, report)
+    with out.timings.timed("extract", workers=True):
+        made = parallel.extract_modules(chosen, STEPS, strict, out.workers, weights, report)
     bound = sorted({key for f in made for key in f.process_bound})
     if bound and (out.workers > 1 or len(chosen) < len(contexts)):
         # Step data that cannot leave its process: extract everything here, in one pass.
@@ -230,13 +243,15 @@ def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None
         for key in bound:
             project.pending.pop(key, None)
         chosen, out.workers, out.incremental = contexts, 1, False
-        made = parallel.extract_modules(contexts, STEPS, strict, 1, None, report)
+        with out.timings.timed("extract", workers=True):
+            made = parallel.extract_modules(contexts, STEPS, strict, 1, None, report)
     out.fragments, out.reextracted = made, len(made)
     by_module = {f.module: f for f in made}
     if previous is None:
         return [by_module[c.module_name] for c in contexts]
     try:
-        kept = _kept(previous, contexts, by_module)
+        with out.timings.timed("kept fragments"):
+            kept = _kept(previous, contexts, by_module)
     except KEPT_UNREADABLE as e:
         # A kept fragment that does not fit its module's tree means the incremental rule
         # missed a dependency, and a damaged file is no better: extracting the remaining
@@ -244,7 +259,8 @@ def _fragments(project: Project, contexts: list[ModuleContext], jobs: int | None
         out.warnings.append(f"the facts cache could not be reused ({type(e).__name__}: {e}); "
                             f"every module was extracted again")
         rest = [c for c in contexts if c.module_name not in by_module]
-        more = parallel.extract_modules(rest, STEPS, strict, out.workers, None, report)
+        with out.timings.timed("extract", workers=True):
+            more = parallel.extract_modules(rest, STEPS, strict, out.workers, None, report)
         out.fragments, out.reextracted = made + more, len(made) + len(more)
         out.incremental = False
         by_module.update((f.module, f) for f in more)
