@@ -24,7 +24,8 @@ def cli_markdown() -> str:
            "Generated from the commands' own help by `python scripts/gen_docs.py`; "
            "`tests/test_docs.py` keeps it current.", "",
            "Exit codes: 0 ok, 1 findings at or over `--fail-on`, 2 usage or input error, "
-           "3 store unavailable or busy.", ""]
+           "3 store unavailable or busy; 141 when what reads kg's output closes it early "
+           "(`kg query ... | head`), as a Unix tool killed by SIGPIPE.", ""]
     for path, command in commands(cli, ["kg"]):
         # What the real CLI passes down (-h), at a fixed width, so the text never depends on
         # the terminal or on which commands ran before in the same process.

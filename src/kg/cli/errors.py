@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 
@@ -32,6 +33,8 @@ def reported(func):
         except KeyboardInterrupt:
             click.echo("kg: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _reader_gone()
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception:  # a bug in kg: say so, never exit 1 (that means findings)
@@ -41,3 +44,12 @@ def reported(func):
             sys.exit(2)
 
     return wrapper
+
+
+def _reader_gone() -> None:
+    """What reads kg's output stopped reading (`kg query ... | head`): stop quietly with the
+    status a Unix tool killed by SIGPIPE has, after the work itself (a load's store write)
+    is done. Nothing more can reach stdout, so the interpreter's last flush goes nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)
