@@ -36,7 +36,9 @@ PROPERTIES = {
         "end_line": "last line",
     },
     "Module": {
-        "name": "dotted module name (`app.cli.main`)", "path": "same as `file`",
+        "name": "dotted module name (`app.cli.main`), as the code imports it: from the "
+                "import root of its project (a monorepo's sub-project: its own `src/` or "
+                "folder)", "path": "same as `file`",
         "loc": "physical lines", "sloc": "lines that are not blank or comments",
         "is_package": "an `__init__.py`", "is_test": "under tests/ or named test_*.py, *_test.py, "
         "conftest.py", "parse_error": "why the file could not be read or parsed, else null",
@@ -100,7 +102,7 @@ PROPERTIES = {
         "name": "the command as a user types it (`lem campaign`, `python -m app`)",
         "kind": "console_script, cli_command, main_block, module_exec", "target": "what it "
         "points at, as written (`app.cli:main`)", "source": "where it was found "
-        "(pyproject.toml, setup.cfg, a decorator, a main block)",
+        "(pyproject.toml, setup.cfg, setup.py, a decorator, a main block)",
     },
     "External": {
         "name": "last part of the qualified name", "qualname": "dotted name "

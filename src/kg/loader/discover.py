@@ -5,6 +5,14 @@ its parent when the folder is itself a package, or `src/` in a src layout.
 Folders without `__init__.py` are treated as namespace packages, so every
 file gets a name without ever consulting sys.path.
 
+A folder below the loaded one that holds a pyproject.toml, setup.cfg or setup.py
+and is not a package is a project of its own (a monorepo's `packages/core`): its
+files are named from its own import root (its `src/`, or itself), as its code
+imports them (`core.pricing`, not `packages.core.src.core.pricing`), so imports
+from one project of the tree into another resolve. When two files of different
+projects would get the same name (every project's `tests/conftest.py`), those
+in sub-projects keep their path from the loaded folder instead.
+
 Symbolic links to folders are never followed (they could leave the tree or
 loop). A symbolic link to a file is read when its target is a file inside the
 loaded folder; one pointing outside, into a loop or nowhere is still listed,
@@ -20,7 +28,9 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
@@ -30,6 +40,7 @@ SKIP_DIRS = {
     "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     "site-packages", ".eggs", ".kg",
 }
+PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,8 @@ class SourceFile:
     is_test: bool
     problem: str | None = None   # why the file is not read (a symbolic link out of the tree,
     #                              a folder that cannot be listed)
+    project: str = ""   # the sub-project's folder relative to the loaded path; "" for the top
+    local: str = ""     # the module's name within its sub-project (module, unless it clashed)
 
 
 def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
@@ -60,10 +73,10 @@ def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
         raise InputError(f"{root}: cannot list the folder: {_reason(e)}") from None
     files = []
     unlisted: list[OSError] = []
+    projects = _Projects(root) if import_root == root else None
     for path in _walk(root, exclude, unlisted.append):
-        base = _import_base(path, root, import_root)
         problem = _symlink_problem(path, root) if path.is_symlink() else None
-        files.append(_source_file(path, root, base, problem))
+        files.append(_named(path, root, import_root, projects, problem))
     for error in unlisted:
         folder = Path(error.filename)
         if folder == root:
@@ -72,7 +85,61 @@ def discover(root: Path, exclude: tuple[str, ...] = ()) -> list[SourceFile]:
             files.append(_unlisted_folder(folder, root, _import_base(folder, root, import_root),
                                           error))
     files.sort(key=lambda f: f.rel)
-    return _unique_names(files)
+    return _unique_names(_unclashed(files, root, import_root))
+
+
+class _Projects:
+    """The sub-projects of a loaded folder: each folder below it that holds a project file
+    and is not a package (a package's folder is never a project's top)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._known: dict[Path, Path | None] = {}
+
+    def of(self, path: Path) -> Path | None:
+        """The innermost sub-project holding path, None when only the loaded folder does."""
+        folder = path.parent
+        if folder == self.root or self.root not in folder.parents:
+            return None
+        if folder not in self._known:
+            own = (not (folder / "__init__.py").is_file()
+                   and any((folder / name).is_file() for name in PROJECT_FILES))
+            self._known[folder] = folder if own else self.of(folder)
+        return self._known[folder]
+
+
+def _named(path: Path, root: Path, import_root: Path, projects: _Projects | None,
+           problem: str | None) -> SourceFile:
+    project = projects.of(path) if projects is not None else None
+    if project is None:
+        return _source_file(path, root, _import_base(path, root, import_root), problem)
+    src = project / "src"
+    base = src if src.is_dir() and src in path.parents else project
+    named = _source_file(path, root, base, problem)
+    return replace(named, project=project.relative_to(root).as_posix(), local=named.module)
+
+
+def _unclashed(files: list[SourceFile], root: Path, import_root: Path) -> list[SourceFile]:
+    """A sub-project's modules under a top-level name that another project also uses (every
+    project's `tests`, `setup`), or that is a standard library module's (it would shadow
+    that module for the whole load), are named by their path from the loaded folder
+    instead; all of them, so their relative imports still meet."""
+    projects_of: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        projects_of[_top(f.module)].add(f.project)
+    out = []
+    for f in files:
+        top = _top(f.module)
+        if f.project and (len(projects_of[top]) > 1 or top in sys.stdlib_module_names):
+            by_path = _source_file(f.path, root, _import_base(f.path, root, import_root),
+                                   f.problem)
+            f = replace(f, module=by_path.module)
+        out.append(f)
+    return out
+
+
+def _top(module: str) -> str:
+    return module.partition(".")[0]
 
 
 def _walk(root: Path, exclude: tuple[str, ...], onerror):

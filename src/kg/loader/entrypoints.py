@@ -49,7 +49,8 @@ def extract(ctx: ModuleContext) -> None:
 def extract_project(project: Project, root: Path) -> None:
     tree = commands.build(project)
     starts: dict[str, list[str]] = defaultdict(list)     # CLI object -> command prefixes
-    for script in console_scripts(root):
+    subprojects = tuple(sorted({p.source.project for p in project.modules.values()} - {""}))
+    for script in console_scripts(root, subprojects):
         key = _console_script(project, tree, script)
         if key is not None:
             starts[key].append(script.name)
@@ -91,7 +92,7 @@ def _text(node: nodes.NodeNG) -> str:
 
 def _console_script(project: Project, tree: commands.CliTree, script: Script) -> str | None:
     """The console script's EntryPoint; the CLI object it runs, if it runs one."""
-    key = canonical(project, script.qualname)
+    key = canonical(project, _in_load(project, script))
     if longest_local_prefix(project, key) is None:
         return None                 # declared for code that is not part of this load
     ep = _entry_point(project, "console_script", script.name, target=script.target,
@@ -103,6 +104,21 @@ def _console_script(project: Project, tree: commands.CliTree, script: Script) ->
         return key
     _enters(project, ep, definition(project, key))
     return None
+
+
+def _in_load(project: Project, script: Script) -> str:
+    """The script's target as this load names it: a sub-project's module may have been
+    named by its path, its own name being taken (discover.py)."""
+    if not script.project:
+        return script.qualname
+    named = {p.source.local: p.source.module for p in project.modules.values()
+             if p.source.project == script.project}
+    parts = script.qualname.split(".")
+    for end in range(len(parts), 0, -1):
+        module = named.get(".".join(parts[:end]))
+        if module is not None:
+            return ".".join([module, *parts[end:]])
+    return script.qualname
 
 
 def _runs(ctx: ModuleContext, ep: str, statements: list[nodes.NodeNG]) -> None:
