@@ -100,7 +100,8 @@ PROPERTIES = {
     },
     "EntryPoint": {
         "name": "the command as a user types it (`lem campaign`, `python -m app`)",
-        "kind": "console_script, cli_command, main_block, module_exec", "target": "what it "
+        "kind": "console_script, cli_command, main_block, module_exec, tool_run (a file a "
+                "tool runs by name: setup.py, noxfile.py, fabfile.py, Sphinx's docs/conf.py)", "target": "what it "
         "points at, as written (`app.cli:main`)", "source": "where it was found "
         "(pyproject.toml, setup.cfg, setup.py, a decorator, a main block)",
     },

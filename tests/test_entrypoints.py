@@ -1,4 +1,6 @@
 from harness import FIXTURES, load, load_code, write_package
+from kg import api
+from kg.queries import open_store
 
 
 def entry_points(g) -> set[tuple[str, str]]:
@@ -274,3 +276,70 @@ def test_roots_without_a_console_script_are_named_after_themselves(tmp_path):
     }
     assert enters(g, "main_block", "pkg.cli") == {
         "pkg.cli", "pkg.cli.main_group", "pkg.cli.go"}
+
+
+TOOL_FILES = {
+    "setup.py": "from setuptools import setup\n\nsetup(name='x')\n",
+    "tools/setup.py": "from setuptools import setup\n\nsetup(name='tools')\n",
+    "noxfile.py": """
+        import nox
+
+        @nox.session
+        def tests(session):
+            session.run("pytest")
+
+        @nox.session(python=["3.11"])
+        def lint(session):
+            session.run("ruff")
+
+        def helper():
+            pass
+        """,
+    "fabfile.py": """
+        from fabric import task
+
+        @task
+        def deploy(c):
+            c.run("make")
+        """,
+    "docs/conf.py": "project = 'x'\n\n\ndef setup(app):\n    pass\n\n\ndef other():\n    pass\n",
+    "conf.py": "def setup(app):\n    pass\n",                 # not in a docs folder
+    "pkg/__init__.py": "",
+    "pkg/setup.py": "def configure():\n    pass\n",           # a package's module
+    "pkg/noxfile.py": "",
+}
+
+
+def test_files_a_tool_runs_by_name_are_entry_points(tmp_path):
+    g = load_code(tmp_path, TOOL_FILES)
+    runs = {name for kind, name in entry_points(g) if kind == "tool_run"}
+    assert runs == {"setuptools setup.py", "setuptools tools/setup.py", "nox noxfile.py",
+                    "fabric fabfile.py", "sphinx docs/conf.py"}
+    assert enters(g, "tool_run", "setuptools tools/setup.py") == {"tools.setup"}
+    assert enters(g, "tool_run", "nox noxfile.py") == {"noxfile", "noxfile.tests",
+                                                        "noxfile.lint"}
+    assert enters(g, "tool_run", "fabric fabfile.py") == {"fabfile", "fabfile.deploy"}
+    assert enters(g, "tool_run", "sphinx docs/conf.py") == {"docs.conf", "docs.conf.setup"}
+
+
+def test_files_a_tool_runs_are_not_dead_modules(tmp_path):
+    root = write_package(tmp_path / "src", TOOL_FILES)
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo="t", jobs=1)
+    report = api.audit(store=store, repo="t", select=("dead-module",))
+    dead = {f.columns["symbol"] for f in report.findings}
+    assert dead == {"conf", "pkg", "pkg.setup", "pkg.noxfile"}
+
+
+def test_a_folder_that_becomes_a_package_stops_its_setup_py_being_a_tool_run(tmp_path):
+    """Decided project-wide at every load: the file itself does not change."""
+    root = write_package(tmp_path / "src", TOOL_FILES)
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo="t", jobs=1)
+    (root / "tools" / "__init__.py").write_text("")
+    again = api.load(root, store=store, repo="t", jobs=1)
+    assert again.incremental
+    with open_store(store) as graph:
+        names = {row[0] for row in graph.query(
+            "MATCH (e:EntryPoint {kind: 'tool_run'}) RETURN e.name").rows}
+    assert "setuptools tools/setup.py" not in names and "setuptools setup.py" in names

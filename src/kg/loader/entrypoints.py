@@ -1,8 +1,12 @@
 """EntryPoint nodes and ENTERS: where a run of the project can start.
 
-Four kinds: console scripts declared in the project's config, click/typer
+Five kinds: console scripts declared in the project's config, click/typer
 commands (full command lines such as `lem campaign run`), `if __name__ ==
-"__main__":` blocks, and packages' `__main__.py` (`python -m pkg`).
+"__main__":` blocks, packages' `__main__.py` (`python -m pkg`), and files a
+tool runs by their name and place, which nothing imports (`tool_run`:
+setup.py, noxfile.py, fabfile.py outside a package, Sphinx's conf.py in a docs
+folder), with the functions the tool calls in them (conf.py's `setup`, nox
+sessions, fabric tasks).
 
 Each module contributes its main blocks and what it registers on command
 trees; the trees, the console scripts and the command names are resolved
@@ -27,6 +31,13 @@ from kg.loader.import_names import canonical, definition, longest_local_prefix, 
 
 NESTED_SCOPES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef, nodes.Lambda)
 RUN_FUNCTIONS = {"typer.run", "typer.main.run"}
+# file name -> the tool that runs it, and how it picks the module-level functions it calls:
+# by name, or by the last part of a decorator's name
+TOOL_FILES = {"setup.py": ("setuptools", None, None),
+              "noxfile.py": ("nox", None, "session"),
+              "fabfile.py": ("fabric", None, "task"),
+              "conf.py": ("sphinx", "setup", None)}
+DOCS_FOLDERS = {"doc", "docs"}
 
 
 def extract(ctx: ModuleContext) -> None:
@@ -44,6 +55,39 @@ def extract(ctx: ModuleContext) -> None:
                           file=ctx.file, line=1, end_line=ctx.tree.tolineno or 1)
         _enters(ctx.project, ep, ctx.tree)
         _runs(ctx, ep, ctx.tree.body)
+
+
+def _tool_runs(project: Project) -> None:
+    """Files a tool runs by their name and place: outside any package (the folder is no
+    module of the load), and for Sphinx's conf.py, in a docs folder. Project-wide, since
+    whether a folder is a package can change with no edit of the file itself."""
+    for module, parsed in sorted(project.modules.items()):
+        folders, _, name = parsed.source.rel.rpartition("/")
+        if (name not in TOOL_FILES or parsed.tree is None
+                or module.rpartition(".")[0] in project.modules):
+            continue
+        if name == "conf.py" and not DOCS_FOLDERS & set(folders.split("/")):
+            continue
+        _tool_run(project, parsed.tree, parsed.source.rel, *TOOL_FILES[name])
+
+
+def _tool_run(project: Project, tree: nodes.Module, file: str, tool: str, called: str | None,
+              decorator: str | None) -> None:
+    ep = _entry_point(project, "tool_run", f"{tool} {file}", target=tree.name, source=file,
+                      repo=project.repo, file=file, line=1, end_line=tree.tolineno or 1)
+    _enters(project, ep, tree)
+    for function in tree.body:
+        if not isinstance(function, nodes.FunctionDef | nodes.AsyncFunctionDef):
+            continue
+        decorators = function.decorators.nodes if function.decorators else []
+        if function.name == called or (decorator is not None and any(
+                _decorator_name(d).rpartition(".")[2] == decorator for d in decorators)):
+            _enters(project, ep, function)
+
+
+def _decorator_name(node: nodes.NodeNG) -> str:
+    """`nox.session`, also when called: `@nox.session(python=...)`."""
+    return (node.func if isinstance(node, nodes.Call) else node).as_string()
 
 
 def extract_project(project: Project, root: Path) -> None:
@@ -70,6 +114,7 @@ def extract_project(project: Project, root: Path) -> None:
                                   source=f"{command.file}:{command.line}", repo=project.repo,
                                   file=command.file, line=command.line, end_line=command.line)
                 _enters(project, ep, definition(project, command.function))
+    _tool_runs(project)
     spawns.extract_project(project)
 
 
