@@ -9,9 +9,9 @@ A folder below the loaded one that holds a pyproject.toml, setup.cfg or setup.py
 and is not a package is a project of its own (a monorepo's `packages/core`): its
 files are named from its own import root (its `src/`, or itself), as its code
 imports them (`core.pricing`, not `packages.core.src.core.pricing`), so imports
-from one project of the tree into another resolve. When two files of different
-projects would get the same name (every project's `tests/conftest.py`), those
-in sub-projects keep their path from the loaded folder instead.
+from one project of the tree into another resolve. A top-level name that two
+projects use (every project's `tests`), or that the standard library has, keeps
+in the sub-projects the path from the loaded folder instead.
 
 Symbolic links to folders are never followed (they could leave the tree or
 loop). A symbolic link to a file is read when its target is a file inside the
