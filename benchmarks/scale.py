@@ -668,8 +668,12 @@ def phases_text(largest: dict | None) -> str:
              for name, run in runs.items() if run.get("status") == "ok"}
     if not any(timed.values()):
         return ""
-    longest = max(timed.values(), key=len)     # the reload's: its phases include the others'
-    names = list(dict.fromkeys([*longest, *(n for phases in timed.values() for n in phases)]))
+    names: list[str] = []
+    for phases in sorted(timed.values(), key=len, reverse=True):
+        for index, name in enumerate(phases):
+            if name not in names:       # before the first of its run's later phases listed
+                later = [n for n in list(phases)[index + 1:] if n in names]
+                names.insert(names.index(later[0]) if later else len(names), name)
     headers = ["phase", *(f"{run} {unit}" for run in timed for unit in ("wall s", "CPU s"))]
     rows = [[name, *(value for phases in timed.values()
                      for value in phases.get(name, (None, None)))] for name in names]

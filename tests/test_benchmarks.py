@@ -263,6 +263,7 @@ def test_scale_writes_its_readme_section_between_markers_and_a_plot(scaled):
     assert phase_rows.splitlines()[0].startswith("| phase | kg --jobs 1 wall s | kg --jobs 1 CPU s")
     assert "| parse |" in phase_rows and "| kept fragments | – | – | – | – |" in phase_rows
     assert phase_rows.index("| choose |") < phase_rows.index("| extract |")
+    assert phase_rows.index("| digest |") < phase_rows.index("| write |")
     assert (out / "scale.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     scale_bench.update_readme(out / "README.md", "regenerated")    # rerun: replaced, not added
     again = (out / "README.md").read_text()
