@@ -132,6 +132,8 @@ PROPERTIES = {
         "names": "imported names (`*` for a star import)", "line": "line of the import",
         "type_checking": "under `if TYPE_CHECKING:`", "in_function": "inside a function",
         "is_star": "`from m import *`", "is_relative": "a relative import",
+        "dynamic": "a call importing a module by a literal name "
+                   "(`importlib.import_module(\"app.plugins.csv\")`, `__import__`)",
     },
     "INHERITS": {"position": "0 for the first base"},
     "CALLS": {"line": "line of the call", "resolved": "as on the CallSite",
@@ -155,7 +157,8 @@ RELATIONSHIP_DOCS = {
     "CONTAINS": "Lexical nesting: a module contains its classes, functions, variables; a class "
                 "its methods; a function its call sites, assignments and nested definitions.",
     "HAS_FIELD": "A class's fields.",
-    "IMPORTS": "A module imports another module of the loaded code, or an external one.",
+    "IMPORTS": "A module imports another module of the loaded code, or an external one: "
+               "by an import statement, or by a call naming it (`dynamic`).",
     "INHERITS": "A class's bases, in order.",
     "CALLS": "A function (or module-level code) calls a function, constructs a class, or "
              "calls an external symbol. One edge per call site and target.",

@@ -87,7 +87,7 @@ def test_info_lists_the_load(app, tmp_path):
     [load] = json.loads(result.output)
     record = load["repository"]
     assert record["repo"] == "demo" and record["files"] == 3
-    assert record["schema_version"] == 1
+    assert record["schema_version"] == 2
     assert record["parse_errors"] == ["app/broken.py: line 1: invalid syntax"]
     assert record["counts"]["Module"] == 3
 

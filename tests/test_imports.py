@@ -1,4 +1,6 @@
-from harness import FIXTURES, load, load_code
+from harness import FIXTURES, load, load_code, write_package
+from kg import api
+from test_incremental import REPO, assert_equal_to_full
 
 PKG = {
     "pkg/__init__.py": "from pkg.impl import Thing\nVERSION = 1\n",
@@ -35,7 +37,7 @@ def test_absolute_imports_go_to_the_deepest_project_module(tmp_path):
         ("pkg.a", "pkg.sub.leaf"), ("pkg.a", "pkg.sub.other")}
     assert props(g, "pkg.a", "pkg.sub.other") == {
         "names": ["pkg.sub.other"], "line": 2, "type_checking": False, "in_function": False,
-        "is_star": False, "is_relative": False}
+        "is_star": False, "is_relative": False, "dynamic": False}
     assert len(g.edge_props("IMPORTS", "pkg.a", "pkg.sub.leaf")) == 2   # one per statement
 
 
@@ -160,3 +162,54 @@ def test_cli_fixtures_imports():
     }
     assert props(g, "clicky.cli", "clicky.db")["names"] == ["db_group"]
     assert g.node("External", "click")["name"] == "click"
+
+
+def test_a_call_importing_a_module_by_a_literal_name_is_a_dynamic_import(tmp_path):
+    g = load_pkg(tmp_path, **{
+        "pkg/sub/loader.py": """
+            import importlib
+            from importlib import import_module
+
+            PLUGINS = ["pkg.sub.leaf"]
+
+            def load(name):
+                importlib.import_module("pkg.sub.other")
+                import_module(".leaf", package=__package__)
+                import_module(".impl", "pkg")
+                __import__("pkg.logging")
+                importlib.import_module("json")
+                importlib.import_module(name)           # not a literal: no edge
+                return [importlib.import_module(p) for p in PLUGINS]
+        """})
+    dynamic = {dst: found for (src, dst) in g.edges("IMPORTS") if src == "pkg.sub.loader"
+               for found in g.edge_props("IMPORTS", src, dst) if found["dynamic"]}
+    assert set(dynamic) == {"pkg.sub.other", "pkg.sub.leaf", "pkg.impl", "pkg.logging",
+                            "json"}
+    assert dynamic["pkg.sub.other"] == {
+        "names": [], "line": 7, "type_checking": False, "in_function": True,
+        "is_star": False, "is_relative": False, "dynamic": True}
+    assert dynamic["pkg.sub.leaf"]["is_relative"] and dynamic["pkg.sub.leaf"]["line"] == 8
+
+
+def test_a_module_only_a_call_imports_is_not_dead_and_a_reload_follows_it(tmp_path):
+    root = write_package(tmp_path / "src", {
+        "app/__init__.py": "",
+        "app/main.py": """
+            import importlib
+
+            def run():
+                return importlib.import_module("app.plugins.csv").export()
+
+            if __name__ == "__main__":
+                run()
+        """,
+        "app/plugins/__init__.py": "",
+    })
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo=REPO, jobs=1)      # app.plugins.csv is not there yet
+    (root / "app/plugins/csv.py").write_text("def export():\n    return 1\n")
+    again = api.load(root, store=store, repo=REPO, jobs=1)
+    assert again.incremental
+    assert_equal_to_full(root, store)
+    report = api.audit(store=store, repo=REPO, select=("dead-module",))
+    assert not {f.columns["symbol"] for f in report.findings} & {"app.plugins.csv"}

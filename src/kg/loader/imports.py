@@ -16,6 +16,11 @@ gives no edge to pkg, as in grimp/import-linter: otherwise every
 `__init__`. (That Python runs pkg's `__init__` first is implied by the
 package hierarchy, which reachability follows.) Whatever pkg re-exports is
 found through pkg's own IMPORTS edges.
+
+A call importing a module by a literal name (`importlib.import_module("app.plugins.csv")`,
+also relative with a literal `package`, `__package__` or `__name__`; `__import__("app.x")`)
+is an import too, with `dynamic` set: plugin loaders and registries import modules no
+import statement names, and without the edge those modules read as dead.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from astroid import nodes
 
 from kg.loader.context import FUNCTIONS, ModuleContext
 from kg.loader.import_names import absolute_name, longest_local_prefix
+
+IMPORTING_CALLS = {"import_module", "__import__"}      # the callee's last name
 
 
 def extract(ctx: ModuleContext) -> None:
@@ -38,9 +45,60 @@ def extract(ctx: ModuleContext) -> None:
         flags = {"line": statement.lineno, "type_checking": under_type_checking(statement),
                  "in_function": in_function(statement),
                  "is_star": any(name == "*" for name, _ in statement.names),
-                 "is_relative": bool(getattr(statement, "level", 0))}
+                 "is_relative": bool(getattr(statement, "level", 0)), "dynamic": False}
         for (label, target), names in sorted(targets.items()):
             _edge(ctx, label, target, names, flags)
+    for call in ctx.nodes_of((nodes.Call,)):
+        name = _imported_by_call(ctx, call)
+        if name is None:
+            continue
+        local = longest_local_prefix(ctx.project, name)
+        flags = {"line": call.lineno, "type_checking": under_type_checking(call),
+                 "in_function": in_function(call), "is_star": False,
+                 "is_relative": name != _first_argument(call), "dynamic": True}
+        _edge(ctx, *(("Module", local) if local else ("External", name)), [], flags)
+
+
+def _imported_by_call(ctx: ModuleContext, call: nodes.Call) -> str | None:
+    """The absolute module name an importing call names by a literal, None for any other
+    call; `import_module(".x", package)` resolved as importlib resolves it."""
+    callee = call.func.attrname if isinstance(call.func, nodes.Attribute) else \
+        getattr(call.func, "name", None)
+    name = _first_argument(call)
+    if callee not in IMPORTING_CALLS or not name:
+        return None
+    level = len(name) - len(name.lstrip("."))
+    if not level:
+        return name
+    if callee != "import_module":
+        return None             # __import__'s level is an argument of its own
+    package = _package_argument(ctx, call)
+    bits = package.rsplit(".", level - 1) if package else []
+    if len(bits) < level:
+        return None
+    rest = name[level:]
+    return f"{bits[0]}.{rest}" if rest else bits[0]
+
+
+def _first_argument(call: nodes.Call) -> str | None:
+    first = call.args[0] if call.args else next(
+        (k.value for k in call.keywords or () if k.arg == "name"), None)
+    if isinstance(first, nodes.Const) and isinstance(first.value, str):
+        return first.value.strip()
+    return None
+
+
+def _package_argument(ctx: ModuleContext, call: nodes.Call) -> str | None:
+    value = call.args[1] if len(call.args) > 1 else next(
+        (k.value for k in call.keywords or () if k.arg == "package"), None)
+    if isinstance(value, nodes.Const) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, nodes.Name) and value.name == "__name__":
+        return ctx.module_name
+    if isinstance(value, nodes.Name) and value.name == "__package__":
+        return (ctx.module_name if ctx.parsed.source.is_package
+                else ctx.module_name.rpartition(".")[0])
+    return None
 
 
 def _plain_import_targets(ctx: ModuleContext, statement: nodes.Import) -> dict:

@@ -6,7 +6,7 @@ in exactly one place. Types are the embedded store's names; the Neo4j store
 maps them.
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STRING = "STRING"
 INT = "INT64"
@@ -93,7 +93,7 @@ RELATIONSHIPS: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {
     "IMPORTS": (
         _pairs(["Module"], ["Module", "External"]),
         {"names": STRINGS, "line": INT, "type_checking": BOOL, "in_function": BOOL,
-         "is_star": BOOL, "is_relative": BOOL},
+         "is_star": BOOL, "is_relative": BOOL, "dynamic": BOOL},
     ),
     "INHERITS": (_pairs(["Class"], ["Class", "External"]), {"position": INT}),
     "CALLS": (_pairs(_CALLERS, _TARGETS), {"line": INT, "resolved": STRING, "confidence": FLOAT}),
