@@ -101,7 +101,8 @@ PROPERTIES = {
     "EntryPoint": {
         "name": "the command as a user types it (`lem campaign`, `python -m app`)",
         "kind": "console_script, cli_command, main_block, module_exec, tool_run (a file a "
-                "tool runs by name: setup.py, noxfile.py, fabfile.py, Sphinx's docs/conf.py)", "target": "what it "
+                "tool runs by name: setup.py, noxfile.py, fabfile.py, Sphinx's docs/conf.py; "
+                "Django's conventional modules in code that uses Django)", "target": "what it "
         "points at, as written (`app.cli:main`)", "source": "where it was found "
         "(pyproject.toml, setup.cfg, setup.py, a decorator, a main block)",
     },

@@ -343,3 +343,52 @@ def test_a_folder_that_becomes_a_package_stops_its_setup_py_being_a_tool_run(tmp
         names = {row[0] for row in graph.query(
             "MATCH (e:EntryPoint {kind: 'tool_run'}) RETURN e.name").rows}
     assert "setuptools tools/setup.py" not in names and "setuptools setup.py" in names
+
+
+DJANGO_SITE = {
+    "manage.py": "import os\n\nif __name__ == '__main__':\n    os.environ['X'] = 'y'\n",
+    "mysite/__init__.py": "",
+    "mysite/settings.py": "ROOT_URLCONF = 'mysite.urls'\nINSTALLED_APPS = ['shop']\n",
+    "mysite/urls.py": "from django.urls import include, path\n\nurlpatterns = []\n",
+    "mysite/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\n"
+                      "application = get_wsgi_application()\n",
+    "shop/__init__.py": "",
+    "shop/apps.py": "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n"
+                    "    name = 'shop'\n",
+    "shop/models.py": "from django.db import models\n\n\nclass Item(models.Model):\n"
+                      "    name = models.CharField(max_length=10)\n",
+    "shop/admin.py": "from django.contrib import admin\n\nfrom shop.models import Item\n\n"
+                     "admin.site.register(Item)\n",
+    "shop/migrations/__init__.py": "",
+    "shop/migrations/0001_initial.py": "from django.db import migrations\n\n\n"
+                                       "class Migration(migrations.Migration):\n"
+                                       "    operations = []\n",
+    "shop/templatetags/__init__.py": "",
+    "shop/templatetags/shop_tags.py": "def money(value):\n    return value\n",
+    "shop/management/__init__.py": "",
+    "shop/management/commands/__init__.py": "",
+    "shop/management/commands/restock.py": "from django.core.management.base import BaseCommand"
+                                           "\n\n\nclass Command(BaseCommand):\n    pass\n",
+    "shop/leftover.py": "def old():\n    return 1\n",
+}
+
+
+def test_modules_django_finds_by_convention_are_entry_points_in_code_that_uses_it(tmp_path):
+    root = write_package(tmp_path / "site", DJANGO_SITE)
+    store = str(tmp_path / "store")
+    api.load(root, store=store, repo="t", jobs=1)
+    report = api.audit(store=store, repo="t", select=("dead-module",))
+    assert {f.columns["symbol"] for f in report.findings} == {"shop.leftover"}
+    with open_store(store) as graph:
+        django = {row[0] for row in graph.query(
+            "MATCH (e:EntryPoint {kind: 'tool_run'}) WHERE e.name STARTS WITH 'django ' "
+            "RETURN e.target").rows}
+    assert django == {"mysite.settings", "mysite.urls", "mysite.wsgi", "shop.apps",
+                      "shop.models", "shop.admin", "shop.migrations.0001_initial",
+                      "shop.templatetags.shop_tags", "shop.management.commands.restock"}
+
+
+def test_the_same_module_names_without_django_are_not_entry_points(tmp_path):
+    files = {rel: text.replace("django", "framework") for rel, text in DJANGO_SITE.items()}
+    g = load(write_package(tmp_path / "site", files))
+    assert not {name for kind, name in entry_points(g) if kind == "tool_run"}

@@ -5,8 +5,10 @@ commands (full command lines such as `lem campaign run`), `if __name__ ==
 "__main__":` blocks, packages' `__main__.py` (`python -m pkg`), and files a
 tool runs by their name and place, which nothing imports (`tool_run`:
 setup.py, noxfile.py, fabfile.py outside a package, Sphinx's conf.py in a docs
-folder), with the functions the tool calls in them (conf.py's `setup`, nox
-sessions, fabric tasks).
+folder, and in code that uses Django the modules it finds by convention: an
+app's admin, apps, models, urls, migrations, template tags and management
+commands, the project's settings, wsgi and asgi), with the functions the tool
+calls in them (conf.py's `setup`, nox sessions, fabric tasks).
 
 Each module contributes its main blocks and what it registers on command
 trees; the trees, the console scripts and the command names are resolved
@@ -38,6 +40,10 @@ TOOL_FILES = {"setup.py": ("setuptools", None, None),
               "fabfile.py": ("fabric", None, "task"),
               "conf.py": ("sphinx", "setup", None)}
 DOCS_FOLDERS = {"doc", "docs"}
+# Modules Django finds by convention in a project that uses it, never imported by name:
+# an app's module of these names, and any module of these folders of an app
+DJANGO_MODULES = {"admin", "apps", "models", "urls", "wsgi", "asgi", "settings"}
+DJANGO_FOLDERS = {"migrations", "templatetags", "commands"}    # commands: management/commands
 
 
 def extract(ctx: ModuleContext) -> None:
@@ -69,6 +75,29 @@ def _tool_runs(project: Project) -> None:
         if name == "conf.py" and not DOCS_FOLDERS & set(folders.split("/")):
             continue
         _tool_run(project, parsed.tree, parsed.source.rel, *TOOL_FILES[name])
+    if _uses_django(project):
+        for module, parsed in sorted(project.modules.items()):
+            if parsed.tree is not None and _found_by_django(module, parsed.source):
+                _tool_run(project, parsed.tree, parsed.source.rel, "django", None, None)
+
+
+def _uses_django(project: Project) -> bool:
+    """Whether the loaded code imports Django, or is Django."""
+    return ("django" in project.modules
+            or any(row.get("qualname", "").partition(".")[0] == "django"
+                   for row in project.facts.nodes["External"].values()))
+
+
+def _found_by_django(module: str, source) -> bool:
+    *package, last = module.split(".")
+    if source.is_package or source.is_test or not package:
+        return False
+    if last in DJANGO_MODULES:
+        return True
+    folder = package[-1]
+    if folder == "commands":
+        return package[-2:-1] == ["management"]
+    return folder in DJANGO_FOLDERS
 
 
 def _tool_run(project: Project, tree: nodes.Module, file: str, tool: str, called: str | None,
