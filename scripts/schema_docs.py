@@ -133,8 +133,10 @@ PROPERTIES = {
         "names": "imported names (`*` for a star import)", "line": "line of the import",
         "type_checking": "under `if TYPE_CHECKING:`", "in_function": "inside a function",
         "is_star": "`from m import *`", "is_relative": "a relative import",
-        "dynamic": "a call importing a module by a literal name "
-                   "(`importlib.import_module(\"app.plugins.csv\")`, `__import__`)",
+        "dynamic": "imported by name at run time: a call importing it by a literal "
+                   "(`importlib.import_module(\"app.plugins.csv\")`, `__import__`), or a "
+                   "string spelling its dotted name, alone or with a name it defines "
+                   "(extension lists, settings, registries)",
     },
     "INHERITS": {"position": "0 for the first base"},
     "CALLS": {"line": "line of the call", "resolved": "as on the CallSite",

@@ -183,12 +183,15 @@ def test_a_call_importing_a_module_by_a_literal_name_is_a_dynamic_import(tmp_pat
         """})
     dynamic = {dst: found for (src, dst) in g.edges("IMPORTS") if src == "pkg.sub.loader"
                for found in g.edge_props("IMPORTS", src, dst) if found["dynamic"]}
+    # and PLUGINS' "pkg.sub.leaf", a string spelling a module's dotted name
     assert set(dynamic) == {"pkg.sub.other", "pkg.sub.leaf", "pkg.impl", "pkg.logging",
                             "json"}
     assert dynamic["pkg.sub.other"] == {
         "names": [], "line": 7, "type_checking": False, "in_function": True,
         "is_star": False, "is_relative": False, "dynamic": True}
-    assert dynamic["pkg.sub.leaf"]["is_relative"] and dynamic["pkg.sub.leaf"]["line"] == 8
+    relative = {found["line"]: found["is_relative"] for found in g.edge_props(
+        "IMPORTS", "pkg.sub.loader", "pkg.sub.leaf")}
+    assert relative == {4: False, 8: True}
 
 
 def test_a_module_only_a_call_imports_is_not_dead_and_a_reload_follows_it(tmp_path):
@@ -213,3 +216,24 @@ def test_a_module_only_a_call_imports_is_not_dead_and_a_reload_follows_it(tmp_pa
     assert_equal_to_full(root, store)
     report = api.audit(store=store, repo=REPO, select=("dead-module",))
     assert not {f.columns["symbol"] for f in report.findings} & {"app.plugins.csv"}
+
+
+def test_a_string_spelling_a_module_s_dotted_name_is_a_dynamic_import(tmp_path):
+    g = load_pkg(tmp_path, **{
+        "pkg/registry.py": """
+            BUILTIN = ("pkg.sub.other", "pkg.sub.leaf")
+            NOT_MODULES = ["pkg.sub.missing", "pkg", "impl", "pkg.impl.Other", "pkg.Thing"]
+            FACTORY = "pkg.impl.Thing"      # a module and a name it defines
+
+            def plugin_names():
+                return ["pkg.logging"]
+
+            def worker():
+                return ["python", "-m", "pkg.impl"]     # run as a program: SPAWNS, not this
+        """})
+    found = {dst: props for (src, dst) in g.edges("IMPORTS") if src == "pkg.registry"
+             for props in g.edge_props("IMPORTS", src, dst)}
+    assert set(found) == {"pkg.sub.other", "pkg.sub.leaf", "pkg.impl", "pkg.logging"}
+    assert found["pkg.logging"] == {"names": [], "line": 6, "type_checking": False,
+                                    "in_function": True, "is_star": False,
+                                    "is_relative": False, "dynamic": True}

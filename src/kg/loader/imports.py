@@ -19,8 +19,12 @@ found through pkg's own IMPORTS edges.
 
 A call importing a module by a literal name (`importlib.import_module("app.plugins.csv")`,
 also relative with a literal `package`, `__package__` or `__name__`; `__import__("app.x")`)
-is an import too, with `dynamic` set: plugin loaders and registries import modules no
-import statement names, and without the edge those modules read as dead.
+is an import too, with `dynamic` set, and so is a string literal spelling a module's full
+dotted name (at least one dot), alone or with a name the module defines: extension and
+plugin lists (`builtin_extensions = ("sphinx.builders.html", ...)`), settings
+(`"mysite.wsgi.application"`) and registries (`{"da": "sphinx.search.da.SearchDanish"}`)
+name modules imported later through a variable, and without the edge those modules read
+as dead.
 """
 
 from __future__ import annotations
@@ -48,15 +52,52 @@ def extract(ctx: ModuleContext) -> None:
                  "is_relative": bool(getattr(statement, "level", 0)), "dynamic": False}
         for (label, target), names in sorted(targets.items()):
             _edge(ctx, label, target, names, flags)
+    called = set()
     for call in ctx.nodes_of((nodes.Call,)):
         name = _imported_by_call(ctx, call)
         if name is None:
             continue
         local = longest_local_prefix(ctx.project, name)
-        flags = {"line": call.lineno, "type_checking": under_type_checking(call),
-                 "in_function": in_function(call), "is_star": False,
-                 "is_relative": name != _first_argument(call), "dynamic": True}
-        _edge(ctx, *(("Module", local) if local else ("External", name)), [], flags)
+        _edge(ctx, *(("Module", local) if local else ("External", name)), [],
+              _dynamic(call, is_relative=name != _first_argument(call)))
+        called.add(call.args[0] if call.args else None)
+    for const in ctx.nodes_of((nodes.Const,)):
+        if isinstance(const.value, str) and const not in called and not _run_as_program(const):
+            module = _spelled_module(ctx, const.value)
+            if module is not None:
+                _edge(ctx, "Module", module, [], _dynamic(const, is_relative=False))
+
+
+def _spelled_module(ctx: ModuleContext, text: str) -> str | None:
+    """The module a string spells: its full dotted name (`app.plugins.csv`), or that and a
+    name the module defines (`app.search.da.SearchDanish`, `mysite.wsgi.application`)."""
+    if "." not in text:
+        return None
+    modules = ctx.project.modules
+    if text in modules:
+        return text
+    module, _, name = text.rpartition(".")
+    parsed = modules.get(module)
+    if "." in module and parsed is not None and parsed.tree is not None \
+            and name in parsed.tree.locals:
+        return module
+    return None
+
+
+def _run_as_program(const: nodes.Const) -> bool:
+    """`[sys.executable, "-m", "app.worker"]`: a subprocess runs the module (SPAWNS)."""
+    parent = const.parent
+    if not isinstance(parent, nodes.List | nodes.Tuple):
+        return False
+    index = parent.elts.index(const)
+    before = parent.elts[index - 1] if index else None
+    return isinstance(before, nodes.Const) and before.value == "-m"
+
+
+def _dynamic(node: nodes.NodeNG, is_relative: bool) -> dict:
+    return {"line": node.lineno, "type_checking": under_type_checking(node),
+            "in_function": in_function(node), "is_star": False, "is_relative": is_relative,
+            "dynamic": True}
 
 
 def _imported_by_call(ctx: ModuleContext, call: nodes.Call) -> str | None:
